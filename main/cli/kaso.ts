@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { diskCommand } from './disk/index.js';
+import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('kaso')
+    .description('Kaso (仮想): virtual machines, virtual disks and virtual networks')
+    .version(pkg.version)
+    .showHelpAfterError()
+    .exitOverride()
+    .addCommand(diskCommand());
+  program.addHelpText('after', EXIT_CODES_HELP);
+  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // Help and version are successes; anything else commander rejects is a usage error.
+    const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
+    process.exitCode = ok ? ExitCode.ok : ExitCode.unusable;
+  }
+}
+
+await main(process.argv);

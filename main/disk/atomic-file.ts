@@ -1,0 +1,80 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DiskFile } from './disk-file.js';
+import { DiskError, cancelled, ioError } from './errors.js';
+
+/**
+ * Creates `target` all at once: the content is written to `<target>.kaso-partial`, made durable, and only
+ * then given its name (never replacing an existing file). A crash or a cancel leaves no half-written file
+ * under the real name; a left-over partial file is replaced by the next attempt.
+ */
+export async function createAtomically<T>(
+  target: string,
+  fill: (file: DiskFile) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const final = path.resolve(target);
+  if (await exists(final)) throw new DiskError('EXISTS', final, 'the file already exists; choose another name or delete it first');
+  const partial = partialPathOf(final);
+  await fs.rm(partial, { force: true });
+  const file = await DiskFile.open(partial, 'create');
+  let result: T;
+  try {
+    result = await fill(file);
+    if (signal?.aborted) throw cancelled(final);
+    await file.sync();
+  } catch (e) {
+    await file.close();
+    await fs.rm(partial, { force: true });
+    throw e;
+  }
+  await file.close();
+  await publish(partial, final);
+  return result;
+}
+
+export function partialPathOf(final: string): string {
+  return `${final}.kaso-partial`;
+}
+
+async function publish(partial: string, final: string): Promise<void> {
+  try {
+    await fs.link(partial, final); // fails if `final` appeared meanwhile: never clobber
+  } catch (e) {
+    await fs.rm(partial, { force: true });
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new DiskError('EXISTS', final, 'the file already exists');
+    throw ioError(final, 'naming the new file', e);
+  }
+  await fs.rm(partial, { force: true });
+  await syncDirectory(path.dirname(final));
+}
+
+/** Makes a rename or link durable (POSIX: the directory entry lives in the directory). */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const h = await fs.open(dir, 'r').catch(() => null);
+  if (!h) return;
+  await h.sync().catch(() => undefined);
+  await h.close();
+}
+
+/** Replaces a file's content atomically (write new, then rename over the old one). */
+export async function replaceAtomically(target: string, content: string | Uint8Array): Promise<void> {
+  const tmp = `${target}.kaso-new`;
+  const h = await fs.open(tmp, 'w', 0o644);
+  try {
+    await h.writeFile(content);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  await fs.rename(tmp, target);
+  await syncDirectory(path.dirname(target));
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.lstat(p).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { createAtomically } from './atomic-file.js';
+import { fullBitmap, isAllZero } from './bitmap.js';
+import { newFooter, validateBlockSize } from './create.js';
+import type { DiskFile } from './disk-file.js';
+import type { Disk } from './disk.js';
+import { DiskError } from './errors.js';
+import { DEFAULT_BLOCK_SIZE, DiskType, MAX_VHD_SIZE } from './format/constants.js';
+import { encodeFooter, type Footer } from './format/footer.js';
+import { throwIfCancelled, type JobOptions } from './job.js';
+import { openDisk } from './open.js';
+import { planSkeleton, writeSkeleton } from './sparse-skeleton.js';
+import { bitmapBytesFor } from './sparse-layout.js';
+
+export type OutputType = 'raw' | 'fixed' | 'dynamic';
+
+export interface ConvertOptions extends JobOptions {
+  type: OutputType;
+  /** Block size of a dynamic output (default 2 MiB). */
+  blockSize?: number;
+}
+
+export interface ConvertResult {
+  path: string;
+  type: OutputType;
+  virtualSize: number;
+  /** Bytes of guest data written (all-zero space is skipped). */
+  dataBytes: number;
+}
+
+/** How many chunks are read ahead of the writer: reads and writes overlap on the I/O threads. */
+const READ_AHEAD = 4;
+const RAW_CHUNK = 2 * 1024 * 1024;
+
+/**
+ * Copies a disk into a new file of another type: a raw image, a fixed VHD or a dynamic VHD. The input may
+ * be a raw file, any VHD, or a differencing chain (flattened into one standalone disk). All-zero space is
+ * never written: it becomes a hole in a raw or fixed output and an unallocated block in a dynamic one.
+ */
+export async function convertDisk(input: string, output: string, options: ConvertOptions): Promise<ConvertResult> {
+  if (path.resolve(input) === path.resolve(output)) throw new DiskError('INVALID_ARGUMENT', output, 'input and output are the same file');
+  const source = await openDisk(input, { allowRaw: true });
+  try {
+    if (options.type !== 'raw' && source.size > MAX_VHD_SIZE)
+      throw new DiskError('INVALID_ARGUMENT', input, `${source.size} bytes is more than a VHD can hold (2040 GiB)`);
+    const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    if (options.type === 'dynamic') validateBlockSize(output, blockSize);
+    const sink = makeSink(options.type, source.size, blockSize);
+    const dataBytes = await createAtomically(output, (file) => copy(source, file, sink, options), options.signal);
+    return { path: path.resolve(output), type: options.type, virtualSize: sink.size, dataBytes };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Where converted chunks go, one implementation per output type. */
+interface Sink {
+  size: number;
+  chunk: number;
+  put(file: DiskFile, index: number, data: Uint8Array): Promise<void>;
+  finish(file: DiskFile): Promise<void>;
+}
+
+function makeSink(type: OutputType, inputSize: number, blockSize: number): Sink {
+  if (type === 'raw') return flatSink(inputSize, null);
+  if (type === 'fixed') return flatSink(0, newFooter(DiskType.Fixed, inputSize));
+  return dynamicSink(newFooter(DiskType.Dynamic, inputSize), blockSize);
+}
+
+function flatSink(rawSize: number, footer: Footer | null): Sink {
+  const size = footer ? footer.currentSize : rawSize;
+  return {
+    size,
+    chunk: RAW_CHUNK,
+    put: (file, index, data) => file.write(data, index * RAW_CHUNK),
+    async finish(file) {
+      if (footer) await file.write(encodeFooter(footer), size);
+      else if (file.size < size) await file.truncate(size); // the zero tail stays a hole
+    },
+  };
+}
+
+function dynamicSink(footer: Footer, blockSize: number): Sink {
+  const skeleton = planSkeleton(footer, blockSize, null);
+  const entries = skeleton.header.maxTableEntries;
+  const bat = new Uint8Array(Math.ceil((entries * 4) / 512) * 512).fill(0xff);
+  const batView = new DataView(bat.buffer);
+  const bitmap = fullBitmap(bitmapBytesFor(blockSize));
+  let next = skeleton.dataStart;
+  return {
+    size: footer.currentSize,
+    chunk: blockSize,
+    async put(file, index, data) {
+      const padded = data.length === blockSize ? data : padTo(data, blockSize);
+      await file.writev([bitmap, padded], next);
+      batView.setUint32(index * 4, next / 512);
+      next += bitmap.length + blockSize;
+    },
+    finish: (file) => writeSkeleton(file, footer, skeleton, null, bat, next),
+  };
+}
+
+async function copy(source: Disk, file: DiskFile, sink: Sink, options: JobOptions): Promise<number> {
+  const total = sink.size;
+  const chunks = Math.ceil(total / sink.chunk);
+  const pending: Promise<Uint8Array | null>[] = [];
+  const readChunk = (i: number) => {
+    const p = readIfData(source, i * sink.chunk, Math.min(sink.chunk, total - i * sink.chunk));
+    p.catch(() => undefined); // a read-ahead may fail before its turn: it is awaited (and reported) then
+    return p;
+  };
+  let dataBytes = 0;
+  options.onProgress?.(0, total);
+  for (let i = 0; i < Math.min(READ_AHEAD, chunks); i++) pending.push(readChunk(i));
+  for (let i = 0; i < chunks; i++) {
+    throwIfCancelled(file.path, options);
+    const data = await pending.shift()!;
+    if (i + READ_AHEAD < chunks) pending.push(readChunk(i + READ_AHEAD));
+    if (data) {
+      await sink.put(file, i, data);
+      dataBytes += data.length;
+    }
+    options.onProgress?.(Math.min(total, (i + 1) * sink.chunk), total);
+  }
+  await sink.finish(file);
+  return dataBytes;
+}
+
+/** The chunk's bytes, or null when it is all zeros (known from the allocation maps, or by looking). */
+async function readIfData(source: Disk, offset: number, length: number): Promise<Uint8Array | null> {
+  const inSource = Math.max(0, Math.min(length, source.size - offset));
+  if (inSource === 0 || !source.mayHoldData(offset, inSource)) return null;
+  const data = new Uint8Array(length);
+  await source.read(data.subarray(0, inSource), offset);
+  return isAllZero(data) ? null : data;
+}
+
+function padTo(data: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  out.set(data);
+  return out;
+}
