@@ -32,7 +32,7 @@ async function linuxSysfsSize(rdev: number): Promise<number | null> {
 }
 
 /** Largest readable sector, found by doubling then bisecting: about 2 x log2(size) reads. */
-async function probeSize(path: string): Promise<number> {
+export async function probeSize(path: string): Promise<number> {
   const fh = await fs.open(path, 'r');
   const sector = Buffer.alloc(512);
   const readable = async (index: number) => {

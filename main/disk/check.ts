@@ -59,7 +59,8 @@ export async function checkDisk(file: string, options: { repair?: boolean } = {}
   const done: string[] = [];
   const f = await DiskFile.open(file, 'write');
   try {
-    const layout = await SparseLayout.load(f, chooseFooter(file, await readFooterCopies(f)).footer);
+    const chosen = chooseFooter(file, await readFooterCopies(f));
+    const layout = await SparseLayout.load(f, chosen.footer, chosen.source === 'trailing');
     for (const fix of first.fixes) {
       await fix.run(layout);
       done.push(fix.describe);
@@ -102,9 +103,9 @@ async function inspectFile(file: string, c: Collector): Promise<void> {
   try {
     const chosen = chooseFooter(file, await readFooterCopies(f));
     if (chosen.footer.diskType === DiskType.Fixed) return checkFixed(f, chosen, c);
-    checkFooterCopies(chosen, c);
-    const layout = await SparseLayout.load(f, chosen.footer);
-    checkExtents(layout, chosen.source === 'trailing' ? f.size - FOOTER_SIZE : f.size, c);
+    const layout = await SparseLayout.load(f, chosen.footer, chosen.source === 'trailing');
+    checkFooterCopies(chosen, layout.extentsPastEnd().length === 0, c);
+    checkExtents(layout, c);
     await checkBitmaps(layout, c);
     if (chosen.footer.diskType === DiskType.Differencing) await checkParent(file, layout, c);
   } finally {
@@ -120,14 +121,17 @@ function checkFixed(f: DiskFile, chosen: ChosenFooter, c: Collector): void {
     c.add('note', `${data - chosen.footer.currentSize} bytes between the disk data and the footer are not part of the disk`);
 }
 
-function checkFooterCopies(chosen: ChosenFooter, c: Collector): void {
+function checkFooterCopies(chosen: ChosenFooter, dataIntact: boolean, c: Collector): void {
   const { trailing, backup } = chosen.copies;
   if (chosen.source === 'backup') {
     const why = trailing ? `damaged (${trailing.problems.join('; ')})` : 'missing (the file does not end with a footer)';
-    c.add('problem', `the trailing footer is ${why}`, {
-      describe: 'restored the trailing footer from the copy at offset 0',
-      run: (l) => l.resetTail(chosen.footer),
-    });
+    // Where data was cut off, a footer put back at the end would turn the lost bytes into zeros unnoticed.
+    if (!dataIntact) c.add('problem', `the trailing footer is ${why}; it is not restored while data lies past the end of the file`);
+    else
+      c.add('problem', `the trailing footer is ${why}`, {
+        describe: 'restored the trailing footer from the copy at offset 0',
+        run: (l) => l.resetTail(chosen.footer),
+      });
     return;
   }
   const expected = encodeFooter(chosen.footer);
@@ -145,7 +149,8 @@ function checkFooterCopies(chosen: ChosenFooter, c: Collector): void {
     });
 }
 
-function checkExtents(layout: SparseLayout, limit: number, c: Collector): void {
+function checkExtents(layout: SparseLayout, c: Collector): void {
+  const limit = layout.dataEnd;
   const all = layout.extents();
   const blocks = all.filter((e) => e.block !== undefined);
   const meta = layout.metadataExtents();

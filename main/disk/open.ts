@@ -77,8 +77,18 @@ function openFixed(file: string, f: DiskFile, chosen: ChosenFooter): Disk {
 }
 
 async function openSparse(file: string, f: DiskFile, chosen: ChosenFooter, chain: string[], alone: boolean): Promise<Disk> {
-  const layout = await SparseLayout.load(f, chosen.footer);
-  if (f.writable) await restoreFooters(layout, chosen);
+  const layout = await SparseLayout.load(f, chosen.footer, chosen.source === 'trailing');
+  if (f.writable) {
+    const lost = layout.extentsPastEnd();
+    if (lost.length > 0)
+      throw new DiskError(
+        'CORRUPT',
+        file,
+        `${lost[0]!.what} (offset ${lost[0]!.start}) lies past the end of the file, which was cut short; ` +
+          'it can only be opened to read (run "kaso disk check", and "kaso disk convert" to save what is left)',
+      );
+    await restoreFooters(layout, chosen);
+  }
   if (chosen.footer.diskType === DiskType.Dynamic || alone) return new SparseDisk(file, layout, null);
   const parentPath = await locateParent(file, layout);
   const parent = await openAt(parentPath, {}, chain);

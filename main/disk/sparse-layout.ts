@@ -42,7 +42,13 @@ export class SparseLayout {
     this.footerBytes = encodeFooter(footer);
   }
 
-  static async load(file: DiskFile, footer: Footer): Promise<SparseLayout> {
+  /** Where the data ends: the trailing footer's offset, or the end of a file that lost it. */
+  dataEnd = 0;
+
+  /**
+   * `trailingFooter`: whether the file ends with a sound footer (else it was lost and the file ends in data).
+   */
+  static async load(file: DiskFile, footer: Footer, trailingFooter = true): Promise<SparseLayout> {
     const headerOffset = footer.dataOffset!;
     if (headerOffset % SECTOR !== 0 || headerOffset + DYNAMIC_HEADER_SIZE > file.size)
       throw new DiskError('CORRUPT', file.path, `the dynamic header offset ${headerOffset} lies outside the file`);
@@ -56,7 +62,8 @@ export class SparseLayout {
     const view = new DataView(batBytes.buffer);
     for (let i = 0; i < bat.length; i++) bat[i] = view.getUint32(i * 4);
     const layout = new SparseLayout(file, footer, header, headerOffset, bat, 0);
-    layout.appendOffset = Math.max(layout.metadataEnd(), alignUp(alignDown(file.size - FOOTER_SIZE)));
+    layout.dataEnd = trailingFooter ? alignDown(file.size - FOOTER_SIZE) : file.size;
+    layout.appendOffset = Math.max(layout.metadataEnd(), layout.dataEnd);
     return layout;
   }
 
@@ -117,8 +124,17 @@ export class SparseLayout {
   async claim(bytes: number): Promise<number> {
     const at = this.appendOffset;
     await this.file.write(this.footerBytes, at + alignUp(bytes));
-    this.appendOffset = at + alignUp(bytes);
+    this.appendOffset = this.dataEnd = at + alignUp(bytes);
     return at;
+  }
+
+  /**
+   * Blocks and locators that end past the data in the file: the file was cut short (or a pointer is wild).
+   * Their data is lost; while any exists the file must not be written, or a new block could land where such
+   * a pointer points and two blocks would share one place.
+   */
+  extentsPastEnd(): Extent[] {
+    return this.extents().filter((e) => e.end > this.dataEnd);
   }
 
   async setBatEntry(block: number, sector: number): Promise<void> {
@@ -146,6 +162,7 @@ export class SparseLayout {
     this.footerBytes = encodeFooter(footer);
     await this.file.write(this.footerBytes, this.appendOffset);
     await this.file.write(this.footerBytes, 0);
+    this.dataEnd = this.appendOffset;
   }
 
   /**
@@ -153,6 +170,9 @@ export class SparseLayout {
    * dropping space an interrupted allocation (or a crashed foreign writer) left unreferenced at the end.
    */
   async resetTail(footer: Footer = this.footer): Promise<void> {
+    const lost = this.extentsPastEnd();
+    if (lost.length > 0)
+      throw new DiskError('CORRUPT', this.file.path, `${lost[0]!.what} lies past the end of the file: the footer cannot be placed without hiding that loss`);
     this.appendOffset = this.metadataEnd();
     await this.writeFooters(footer);
     await this.trimTail();

@@ -218,6 +218,7 @@ const FOOTER_FIELDS: [number, 4 | 8, string][] = [
   [48, 8, 'current size'],
   [56, 4, 'geometry'],
   [60, 4, 'disk type'],
+  [28, 4, 'creator application'],
 ];
 
 const HEADER_FIELDS: [number, 4 | 8, string][] = [
@@ -233,6 +234,7 @@ const HEADER_FIELDS: [number, 4 | 8, string][] = [
 ];
 
 function fieldValue(r: Rand, width: 4 | 8, size: number, name: string): Uint8Array {
+  if (name === 'creator application') return new Uint8Array(Buffer.from(pick(r, ['vpc ', 'vs  ', 'qemu', 'qem2', 'win ']), 'latin1'));
   if (name === 'disk type') return u32(pick(r, [0, 1, 2, 3, 4, 5, 0xffffffff]));
   if (name === 'block size' && r() < 0.6)
     return u32(pick(r, [0, 256, 512, 1024, 4096, 64 * 1024, 2 * 1024 * 1024, 256 * 1024 * 1024, 512 * 1024 * 1024, 3000]));

@@ -7,7 +7,8 @@
  * naming the file; open and check must agree on whether the disk is usable; a disk that check calls clean
  * must read; repair must leave nothing it claims to repair and never change what the disk reads.
  *
- * A failing case prints its group, seed and the exact operations applied to the pristine image.
+ * A failing case prints its group, seed and the exact operations applied to the pristine image; run
+ * `KASO_FUZZ_SEED=<seed> npx vitest run test/integration/fuzz.test.ts` to replay that case alone.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs, mkdirSync } from 'node:fs';
@@ -118,8 +119,11 @@ beforeAll(async () => {
   pristine.fixed = await keep(fixed);
   pristine.parent = await keep(chainFiles.parent);
   pristine.child = await keep(chainFiles.child);
-  // The pristine images are what a user would have: they open, read and check clean.
-  for (const f of [dyn64, dyn512, fixed, chainFiles.child]) expect((await checkDisk(f)).status, f).toBe('clean');
+  // The pristine images are what a user would have: they open, read through and check clean.
+  for (const f of [dyn64, dyn512, fixed, chainFiles.child]) {
+    const p = await probe(f, [f], true, rng(0));
+    expect([p.openError, p.readError, p.check.status], f).toEqual([null, null, 'clean']);
+  }
   expect(pristine.dyn64.layout.blocks.length).toBeGreaterThanOrEqual(5);
   expect(pristine.dyn512.layout.blocks.length).toBeGreaterThanOrEqual(2);
   expect(pristine.child.layout.blocks.length).toBeGreaterThanOrEqual(3);
@@ -244,33 +248,32 @@ async function probeRepair(
   names: string[],
   before: Probe,
 ): Promise<void> {
-  await fs.writeFile(copy, bytes);
+  await overwrite(copy, bytes); // (in place: a copy a bad repair grew to terabytes is cut back)
+  let repaired: CheckReport;
   try {
-    let repaired: CheckReport;
-    try {
-      repaired = await checkDisk(copy, { repair: true });
-    } catch (e) {
-      expectDiskError(e, [copy, ...names], 'checkDisk --repair');
-      stats.repairErrors++;
-      return;
-    }
-    stats.repairs++;
-    const fixable = before.check.findings.filter((f) => f.repair).length;
-    if (repaired.repaired.length !== fixable)
-      fail(`check offered ${fixable} repairs but repair made ${repaired.repaired.length}: ${JSON.stringify(repaired.repaired)}`);
-    const size = (await fs.stat(copy)).size;
-    if (size > bytes.length + REPAIR_GROWTH_LIMIT) fail(`repair grew the file from ${bytes.length} to ${size} bytes`);
-    const after = await probe(copy, [copy, ...names], false, rng(1));
-    const left = after.check.findings.filter((f) => f.repair);
-    if (left.length > 0) fail(`after repair, check still offers repairs: ${JSON.stringify(left)}`);
-    if (before.check.status !== 'unusable' && after.check.status === 'unusable')
-      fail(`repair made a usable disk unusable: ${JSON.stringify(after.check.findings)}`);
-    if (before.digest && after.digest && before.digest !== after.digest) fail('repair changed what the disk reads');
-    if (before.digest && !after.digest && !after.openError && after.readError)
-      fail(`the disk read before repair, not after (${after.readError})`);
-  } finally {
-    await fs.rm(copy, { force: true });
+    repaired = await checkDisk(copy, { repair: true });
+  } catch (e) {
+    expectDiskError(e, [copy, ...names], 'checkDisk --repair');
+    stats.repairErrors++;
+    return;
   }
+  stats.repairs++;
+  const fixable = before.check.findings.filter((f) => f.repair).length;
+  if (repaired.repaired.length !== fixable)
+    fail(`check offered ${fixable} repairs but repair made ${repaired.repaired.length}: ${JSON.stringify(repaired.repaired)}`);
+  const size = (await fs.stat(copy)).size;
+  if (size > bytes.length + REPAIR_GROWTH_LIMIT) fail(`repair grew the file from ${bytes.length} to ${size} bytes`);
+  const after = await probe(copy, [copy, ...names], false, rng(1));
+  const left = after.check.findings.filter((f) => f.repair);
+  if (left.length > 0) fail(`after repair, check still offers repairs: ${JSON.stringify(left)}`);
+  const unrepairable = before.check.findings.filter((f) => f.severity === 'problem' && !f.repair);
+  if (unrepairable.length > 0 && after.check.status === 'clean')
+    fail(`repair made problems it cannot repair vanish: ${JSON.stringify(unrepairable.map((f) => f.message))}`);
+  if (before.check.status !== 'unusable' && after.check.status === 'unusable')
+    fail(`repair made a usable disk unusable: ${JSON.stringify(after.check.findings)}`);
+  if (before.digest && after.digest && before.digest !== after.digest) fail('repair changed what the disk reads');
+  if (before.digest && !after.digest && !after.openError && after.readError)
+    fail(`the disk read before repair, not after (${after.readError})`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -286,6 +289,7 @@ const stats = {
   repairErrors: 0,
   maxRss: 0,
   ms: {} as Record<string, number>,
+  phaseMs: { write: 0, probe: 0, repair: 0 },
 };
 
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
@@ -301,9 +305,20 @@ interface Group {
 
 let parentDirty = false;
 
+/** Replaces a file's content in place (cheaper than truncating it to nothing and allocating it again). */
+async function overwrite(file: string, bytes: Uint8Array): Promise<void> {
+  const h = await fs.open(file, 'r+').catch(() => fs.open(file, 'w'));
+  try {
+    await h.write(bytes, 0, bytes.length, 0);
+    await h.truncate(bytes.length);
+  } finally {
+    await h.close();
+  }
+}
+
 async function restoreParent(): Promise<void> {
   if (!parentDirty) return;
-  await fs.writeFile(chainFiles.parent, pristine.parent.bytes);
+  await overwrite(chainFiles.parent, pristine.parent.bytes);
   parentDirty = false;
 }
 
@@ -316,7 +331,7 @@ function single(name: keyof typeof pristine, cases: number, seed: number): Group
     target: () => pristine[name],
     setup: async (ops) => {
       const bytes = applyOps(pristine[name].bytes, ops);
-      await fs.writeFile(file, bytes);
+      await overwrite(file, bytes);
       return { file, names: [file], bytes, strict: true };
     },
   };
@@ -334,7 +349,7 @@ const groups: Group[] = [
     setup: async (ops) => {
       await restoreParent();
       const bytes = applyOps(pristine.child.bytes, ops);
-      await fs.writeFile(chainFiles.child, bytes);
+      await overwrite(chainFiles.child, bytes);
       return { file: chainFiles.child, names: [chainFiles.child, chainFiles.parent], bytes, strict: true };
     },
   },
@@ -344,10 +359,10 @@ const groups: Group[] = [
     seed: 5,
     target: () => pristine.parent,
     setup: async (ops) => {
-      await fs.writeFile(chainFiles.child, pristine.child.bytes);
+      await overwrite(chainFiles.child, pristine.child.bytes);
       const bytes = applyOps(pristine.parent.bytes, ops);
       parentDirty = true;
-      await fs.writeFile(chainFiles.parent, bytes);
+      await overwrite(chainFiles.parent, bytes);
       // The child is probed: its parent is the damaged file.
       return { file: chainFiles.child, names: [chainFiles.child, chainFiles.parent], bytes, strict: false };
     },
@@ -355,6 +370,9 @@ const groups: Group[] = [
 ];
 
 const failures: string[] = [];
+const onlySeed = process.env.KASO_FUZZ_SEED ? Number(process.env.KASO_FUZZ_SEED) : null;
+/** Violations by kind (the message with numbers and quoted details blanked), to see every distinct bug at once. */
+const kinds: Record<string, number> = {};
 
 afterAll(() => {
   const line = (m: Record<string, number>) =>
@@ -370,7 +388,9 @@ afterAll(() => {
       `  check: ${line(stats.check)}`,
       `  repaired copies: ${stats.repairs} (repair refused with a DiskError: ${stats.repairErrors})`,
       `  time per group (ms): ${line(stats.ms)}`,
+      `  time per phase (ms): ${line(Object.fromEntries(Object.entries(stats.phaseMs).map(([k, v]) => [k, Math.round(v)])))}`,
       `  peak RSS: ${(stats.maxRss / MiB).toFixed(0)} MiB; violations: ${failures.length}`,
+      ...Object.entries(kinds).map(([k, v]) => `    ${v} x ${k}`),
     ].join('\n'),
   );
 });
@@ -382,13 +402,18 @@ describe('fuzz: thousands of mutated images get clear errors, never a crash, a h
       const mine: string[] = [];
       for (let i = 0; i < g.cases; i++) {
         const seed = g.seed * 1_000_000 + i;
+        if (onlySeed !== null && seed !== onlySeed) continue;
         const r = rng(seed);
         const ops = randomOps(r, g.target().layout);
         try {
           await withTimeout(
             (async () => {
+              let t = performance.now();
               const { file, names, bytes, strict } = await g.setup(ops, r);
+              stats.phaseMs.write += performance.now() - t;
+              t = performance.now();
               const p = await probe(file, names, strict, r);
+              stats.phaseMs.probe += performance.now() - t;
               stats.cases++;
               if (p.openError) bump(stats.openFailed, p.openError);
               else if (p.readError) bump(stats.readFailed, p.readError);
@@ -398,7 +423,9 @@ describe('fuzz: thousands of mutated images get clear errors, never a crash, a h
                 const target = g.name.startsWith('parent') ? chainFiles.parent : file;
                 const copy = target.replace(/\.vhd$/, '-repair.vhd');
                 const before = target === file ? p : await probe(target, names, true, rng(seed));
+                t = performance.now();
                 await probeRepair(bytes, copy, names, before);
+                stats.phaseMs.repair += performance.now() - t;
               }
             })(),
             CASE_TIMEOUT_MS,
@@ -406,6 +433,7 @@ describe('fuzz: thousands of mutated images get clear errors, never a crash, a h
           );
         } catch (e) {
           const why = e instanceof Violation ? e.message : `test harness error: ${describeError(e)}`;
+          bump(kinds, why.split(/[:\n]/)[0]!.replace(/\d+/g, 'N').slice(0, 80));
           mine.push(`[${g.name}] seed ${seed}: ${describeOps(ops)}\n    ${why.split('\n').join('\n    ')}`);
           if (why.includes('(hang)')) break; // a hung case may still be touching the files
         }
@@ -676,3 +704,63 @@ describe('each kind of bad input gets a clear error', () => {
 function fsBytes(b: Uint8Array, at: number, n: number): Uint8Array {
   return Uint8Array.from(b.subarray(at, at + n));
 }
+
+describe('repairs never invent data where the file ends', () => {
+  /** dyn64 with its trailing footer damaged (the copy at offset 0 is sound) and an unallocated BAT entry set to 0xFFFFFFFE. */
+  async function lostFooterAndWildBlock(): Promise<{ file: string; size: number }> {
+    const p = pristine.dyn64;
+    const free = [...Array(p.layout.batEntries).keys()].find(
+      (i) => new DataView(p.bytes.buffer, p.bytes.byteOffset).getUint32(p.layout.batOffset + i * 4) === 0xffffffff,
+    )!;
+    const file = await damaged(p, [
+      { kind: 'set', offset: p.layout.batOffset + free * 4, bytes: u32(0xfffffffe), why: `BAT entry ${free} ~2 TiB out` },
+      { kind: 'xor', offset: F(p.layout), mask: 1, why: 'trailing footer cookie' },
+    ]);
+    return { file, size: p.bytes.length };
+  }
+
+  it('check --repair restores the footer in place; the block pointing 2 TiB out stays a reported problem', async () => {
+    const { file, size } = await lostFooterAndWildBlock();
+    const before = await checkDisk(file);
+    expect(before.findings.some((f) => /runs past the end/.test(f.message) && !f.repair)).toBe(true);
+    try {
+      await checkDisk(file, { repair: true });
+      expect((await fs.stat(file)).size).toBeLessThanOrEqual(size + REPAIR_GROWTH_LIMIT);
+      expect((await checkDisk(file)).findings.some((f) => /runs past the end/.test(f.message))).toBe(true);
+    } finally {
+      await fs.rm(file, { force: true }); // never leave a terabyte-sized sparse file behind
+    }
+  });
+
+  it('check --repair on a file cut inside its blocks keeps reporting the lost blocks, which still fail to read', async () => {
+    const p = pristine.dyn64;
+    const file = await damaged(p, [{ kind: 'truncate', length: p.layout.blocks[1]! + 100, why: 'cut inside the second block' }]);
+    const before = await checkDisk(file);
+    expect(before.findings.filter((f) => /runs past the end of the data/.test(f.message) && !f.repair).length).toBeGreaterThan(1);
+    await checkDisk(file, { repair: true });
+    const after = await checkDisk(file);
+    expect(after.status).toBe('problems');
+    expect(after.findings.some((f) => /runs past the end of the data/.test(f.message))).toBe(true);
+    const disk = await openDisk(file);
+    try {
+      // The last block written (see beforeAll) was cut off: its sectors are lost, not zeros.
+      await expect(disk.read(new Uint8Array(512), 4 * MiB - 512)).rejects.toMatchObject({ code: 'CORRUPT' });
+    } finally {
+      await disk.close();
+    }
+  });
+
+  it('opening such a disk for writing does not grow the file to where the bad entry points', async () => {
+    const { file, size } = await lostFooterAndWildBlock();
+    try {
+      const disk = await openDisk(file, { writable: true }).catch((e: unknown) => {
+        expect(isDiskError(e)).toBe(true);
+        return null;
+      });
+      await disk?.close();
+      expect((await fs.stat(file)).size).toBeLessThanOrEqual(size + REPAIR_GROWTH_LIMIT);
+    } finally {
+      await fs.rm(file, { force: true });
+    }
+  });
+});
