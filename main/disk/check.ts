@@ -6,7 +6,7 @@ import { DiskType, FOOTER_SIZE, SECTOR } from './format/constants.js';
 import { chooseFooter, readFooterCopies, type ChosenFooter } from './format/footer-copies.js';
 import { encodeFooter, virtualSizeOf } from './format/footer.js';
 import { vhdTimestamp } from './format/timestamp.js';
-import { PLACEHOLDER_MAX_BYTES, looksLikePlaceholder } from './linked-placeholder.js';
+import { PLACEHOLDER_MAX_BYTES, looksLikePlaceholder, readPlaceholder } from './linked-placeholder.js';
 import { openDisk } from './open.js';
 import { locateParent, readLocators } from './parent-locate.js';
 import { SparseLayout, type Extent } from './sparse-layout.js';
@@ -95,10 +95,7 @@ async function inspect(file: string): Promise<Collector> {
 async function inspectFile(file: string, c: Collector): Promise<void> {
   const st = await fs.stat(file).catch(() => null);
   if (!st) throw new DiskError('IO', file, 'no such file');
-  if (st.isFile() && st.size <= PLACEHOLDER_MAX_BYTES && looksLikePlaceholder(await fs.readFile(file))) {
-    await openDisk(file).then((d) => d.close());
-    return;
-  }
+  if (st.isFile() && st.size <= PLACEHOLDER_MAX_BYTES && looksLikePlaceholder(await fs.readFile(file))) return checkLinked(file, c);
   const f = await DiskFile.open(file, 'read');
   try {
     const chosen = chooseFooter(file, await readFooterCopies(f));
@@ -111,6 +108,14 @@ async function inspectFile(file: string, c: Collector): Promise<void> {
   } finally {
     await f.close();
   }
+}
+
+async function checkLinked(file: string, c: Collector): Promise<void> {
+  const placeholder = await readPlaceholder(file);
+  const disk = await openDisk(file);
+  await disk.close();
+  if (disk.size !== placeholder.size)
+    c.add('problem', `the linked drive ${placeholder.target} now holds ${disk.size} bytes, not the ${placeholder.size} it held when linked: is it the same drive?`);
 }
 
 function checkFixed(f: DiskFile, chosen: ChosenFooter, c: Collector): void {

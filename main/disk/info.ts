@@ -38,7 +38,7 @@ export async function diskInfo(file: string): Promise<DiskInfo> {
   let disk: Disk;
   let parentError: string | undefined;
   try {
-    disk = await openDisk(file);
+    disk = await openDisk(file, { allowRaw: true });
   } catch (e) {
     if (!isDiskError(e) || !e.code.startsWith('PARENT_')) throw e;
     parentError = e.message;

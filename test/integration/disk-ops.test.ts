@@ -93,11 +93,23 @@ describe('linked disks', () => {
     const onDrive = await fs.readFile(target);
     expect(firstDifference(onDrive.subarray(3 * MiB, 3 * MiB + 4096), pattern(6, 4096))).toBe(-1);
     await expect(createDifferencing(fresh('over-link.vhd'), link)).rejects.toThrow(/linked disk cannot have differencing disks/);
+    expect((await checkDisk(link)).status).toBe('clean');
+    truncateSync(target, 5 * MiB); // a different drive now answers to that name
+    expect((await checkDisk(link)).findings[0]!.message).toMatch(/now holds 5242880 bytes, not the 4194304/);
+    truncateSync(target, 4 * MiB);
     const vhd = fresh('p2v.vhd');
     await convertDisk(link, vhd, { type: 'dynamic' });
     const converted = await contents(vhd); // rounded up to a CHS size: the extra space reads as zeros
     expect(firstDifference(converted.subarray(0, onDrive.length), onDrive)).toBe(-1);
     expect(converted.subarray(onDrive.length).every((b) => b === 0)).toBe(true);
+  });
+});
+
+describe('raw images', () => {
+  it('are described by info as raw, at their size', async () => {
+    const img = fresh('plain.img');
+    writeFileSync(img, Buffer.alloc(3 * MiB));
+    expect(await diskInfo(img)).toMatchObject({ type: 'raw', virtualSize: 3 * MiB, uniqueId: null });
   });
 });
 
