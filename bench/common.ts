@@ -2,7 +2,7 @@
  * What every benchmark shares: the work folder, clocks, spawning a timed process, `sync`, medians and the
  * round-robin that alternates Kaso and its peer so both see the same machine noise.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -57,16 +57,28 @@ export function syncAll(): number {
   return msSince(t);
 }
 
+const running = new Set<ChildProcess>();
+
+/** Stops the commands this process started and has not seen finish (on Ctrl-C). */
+export function stopChildren(): void {
+  for (const child of running) child.kill('SIGTERM');
+}
+
 /** Runs a command to completion and returns its wall time in ms (spawn to exit); throws if it fails. */
 export function timeSpawn(command: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     let stderr = '';
     const t = now();
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       const ms = msSince(t);
+      running.delete(child);
       if (code === 0) resolve(ms);
       else reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
     });

@@ -65,7 +65,7 @@ export async function benchConvert(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   const scenarios = [
     {
-      name: 'raw -> dynamic, 2 GiB, half zeros (written)',
+      name: 'raw -> dynamic, 2 GiB, zeros written as bytes',
       input: raw,
       ext: 'vhd',
       reps: ctx.reps,
@@ -74,7 +74,7 @@ export async function benchConvert(ctx: BenchContext): Promise<Row[]> {
       sides: [kaso('dynamic'), qemu('writeback', 'raw', 'vpc', toDynamic), qemu(null, 'raw', 'vpc', toDynamic)],
     },
     {
-      name: 'dynamic -> raw, 2 GiB, half zeros',
+      name: 'dynamic -> raw, 2 GiB',
       input: vhd,
       ext: 'img',
       reps: ctx.reps,
@@ -128,13 +128,13 @@ export async function benchConvert(ctx: BenchContext): Promise<Row[]> {
     rows.push(
       ratioRow(
         'convert',
-        `${sc.name} (like-for-like: both flush)`,
+        `${sc.name}; like-for-like (both flush)`,
         kasoSide,
         sides[1]!,
         sc.judged ? 1.0 : null,
         `writeback left for the next sync (median): ${writebackNote}; output allocated: ${sizeNote}`,
       ),
-      ratioRow('convert', `${sc.name} (vs qemu-img default, no flush)`, kasoSide, sides[2]!, null),
+      ratioRow('convert', `${sc.name}; qemu-img default (no flush)`, kasoSide, sides[2]!, null),
     );
   }
   for (const f of [raw, holes, vhd]) rmSync(f, { force: true });

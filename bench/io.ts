@@ -8,6 +8,11 @@
  * in that first GiB (every block there is allocated). First-touch writes go to a fresh disk (and a fresh
  * sparse raw file): the random ones touch every 2 MiB block of the 16 GiB once, in random order, so each one
  * allocates a block. Queue depth 1 is judged; queue depth 8 (8 requests in flight) is an extra line.
+ *
+ * The judged chain has its data in 64 KiB regions scattered over its 17 levels (as a guest's scattered writes
+ * leave it). A second, diagnostic chain (reads only, extra lines) keeps each 2 MiB block's data whole in one
+ * level: the difference between the two is the cost of fragmentation, the difference between it and the
+ * dynamic disk the cost of walking the levels.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +42,15 @@ const REGION = 64 * KiB;
 /** Differencing levels on top of the dynamic base. */
 const DIFF_LEVELS = 16;
 const RANDOM_OPS = 20_000;
-const SEQ_BYTES = 512 * MiB;
+/**
+ * Sequential runs cycle over the first 256 MiB: 2 GiB read or 1 GiB written per run (long enough to time
+ * well, little enough dirty data that the untimed sync between write runs stays short).
+ */
+const SEQ_SPAN = 256 * MiB;
+const SEQ_READ_BYTES = 2 * GiB;
+const SEQ_WRITE_BYTES = 1 * GiB;
+/** First-touch sequential writes: fresh space each run, so all of it is new dirty data. */
+const FIRST_TOUCH_SEQ_BYTES = 512 * MiB;
 const QUEUE_DEPTHS = [1, 8];
 
 interface Pattern {
@@ -54,8 +67,10 @@ interface Target {
   raw: string;
   /** A new empty disk for first-touch writes (for the chain: a new top over the same 15 levels below). */
   fresh(file: string): Promise<void>;
-  /** The ratio the issue asks for. */
-  min: number;
+  /** The ratio the issue asks for (null: a diagnostic target, extra lines only). */
+  min: number | null;
+  /** Whether to measure writes too (the diagnostic chain only reads). */
+  writes: boolean;
   /** Every file of the target (removed when done). */
   files: string[];
 }
@@ -64,8 +79,15 @@ type Io = (buffer: Buffer, offset: number) => Promise<unknown>;
 
 export async function benchIo(ctx: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const setup of [setupDynamic, setupChain]) {
-    const target = await setup(ctx.dir);
+  const setups = [
+    () => setupDynamic(ctx.dir),
+    () => setupChain(ctx.dir, REGION, 0.7),
+    // Diagnostic: the same chain depth with each block's data whole in one level, to tell the cost of walking
+    // 16 levels apart from the cost of data fragmented across them.
+    () => setupChain(ctx.dir, BLOCK, null),
+  ];
+  for (const setup of setups) {
+    const target = await setup();
     log(`io: ${target.name}: ready (sync ${syncAll().toFixed(0)} ms)`);
     rows.push(...(await measureTarget(ctx, target)));
   }
@@ -78,10 +100,11 @@ const patterns = {
     const pages = DATA / (4 * KiB);
     return { name: 'random 4 KiB', size: 4 * KiB, offsets: Array.from({ length: RANDOM_OPS }, () => randomInt(next, pages) * 4 * KiB) };
   },
-  seq1m: (): Pattern => ({
+  /** `bytes` of sequential 1 MiB requests, in passes over the first `span` bytes. */
+  seq1m: (bytes: number, span = SEQ_SPAN): Pattern => ({
     name: 'sequential 1 MiB',
     size: MiB,
-    offsets: Array.from({ length: SEQ_BYTES / MiB }, (_, i) => i * MiB),
+    offsets: Array.from({ length: bytes / MiB }, (_, i) => (i * MiB) % span),
   }),
   /** One 4 KiB write in every block of the disk, blocks in random order: each one allocates. */
   firstTouch4k: (): Pattern => {
@@ -127,13 +150,12 @@ async function measureTarget(ctx: BenchContext, t: Target): Promise<Row[]> {
   const fh = await fs.open(t.raw, 'r+');
   try {
     // Both files into the page cache (and every bitmap into the library's cache), and the JIT warmed up.
-    const seq = patterns.seq1m();
-    const whole: Pattern = { ...seq, offsets: Array.from({ length: DATA / MiB }, (_, i) => i * MiB) };
+    const whole: Pattern = { name: 'all data', size: MiB, offsets: Array.from({ length: DATA / MiB }, (_, i) => i * MiB) };
     await drive(kasoIo(disk, false), whole, buffersFor(whole), 1);
     await drive(rawIo(fh, false), whole, buffersFor(whole), 1);
 
-    for (const write of [false, true]) {
-      for (const p of [patterns.random4k(), seq]) {
+    for (const write of t.writes ? [false, true] : [false]) {
+      for (const p of [patterns.random4k(), patterns.seq1m(write ? SEQ_WRITE_BYTES : SEQ_READ_BYTES)]) {
         const buffers = buffersFor(p);
         for (const depth of QUEUE_DEPTHS) {
           const label = `${t.name}: ${p.name} ${write ? 'write' : 'read'}${write ? ' (steady)' : ''}, QD${depth}`;
@@ -156,7 +178,19 @@ async function measureTarget(ctx: BenchContext, t: Target): Promise<Row[]> {
     await fh.close();
   }
 
-  for (const p of [patterns.firstTouch4k(), patterns.seq1m()]) {
+  const firstTouch = !t.writes
+    ? []
+    : [
+        {
+          p: patterns.firstTouch4k(),
+          note: `${VIRTUAL / BLOCK} writes, one in each ${BLOCK / MiB} MiB block: every one allocates (raw: writes into a hole)`,
+        },
+        {
+          p: patterns.seq1m(FIRST_TOUCH_SEQ_BYTES, VIRTUAL),
+          note: `${FIRST_TOUCH_SEQ_BYTES / MiB} MiB written from offset 0: every other 1 MiB write allocates a block (raw: into a hole)`,
+        },
+      ];
+  for (const { p, note } of firstTouch) {
     const label = `${t.name}: ${p.name} write (first touch, allocating), QD1`;
     log(`io: ${label}`);
     const buffers = buffersFor(p);
@@ -188,7 +222,7 @@ async function measureTarget(ctx: BenchContext, t: Target): Promise<Row[]> {
         side('kaso', samples.kaso, work),
         side('fs FileHandle', samples.raw, work),
         null,
-        p.size < BLOCK ? `${p.offsets.length} writes, each to a block not yet allocated (raw: into a hole of a sparse file)` : undefined,
+        note,
       ),
     );
   }
@@ -214,19 +248,22 @@ async function setupDynamic(dir: string): Promise<Target> {
     await disk.close();
     await fh.close();
   }
-  return { name: 'dynamic', top: file, raw, min: 0.8, files: [file, raw], fresh: (f) => createDynamic(f, VIRTUAL).then(() => undefined) };
+  return { name: 'dynamic', top: file, raw, min: 0.8, writes: true, files: [file, raw], fresh: (f) => createDynamic(f, VIRTUAL).then(() => undefined) };
 }
 
 /**
- * A dynamic base and 16 differencing levels on it. The first GiB is cut into 64 KiB regions; each region is
- * written once, at a random level (of the 17), so reads through the top find their data anywhere in the chain.
+ * A dynamic base and 16 differencing levels on it. The first GiB is cut into regions (64 KiB for the judged
+ * chain); each region is written once, at a random level (of the 17), so reads through the top find their
+ * data anywhere in the chain.
  */
-async function setupChain(dir: string): Promise<Target> {
-  const levels = Array.from({ length: DIFF_LEVELS + 1 }, (_, i) => path.join(dir, `chain-${String(i).padStart(2, '0')}.vhd`));
-  const raw = path.join(dir, 'chain.img');
-  log(`io: chain: building a dynamic base + ${DIFF_LEVELS} differencing levels, data spread over all of them in ${REGION / KiB} KiB regions`);
+async function setupChain(dir: string, region: number, min: number | null): Promise<Target> {
+  const tag = region === BLOCK ? 'whole blocks' : `${region / KiB} KiB regions`;
+  const prefix = path.join(dir, `chain-${region / KiB}k`);
+  const levels = Array.from({ length: DIFF_LEVELS + 1 }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}.vhd`);
+  const raw = `${prefix}.img`;
+  log(`io: chain: building a dynamic base + ${DIFF_LEVELS} differencing levels, data spread over all of them in ${tag}`);
   const next = rng(1717);
-  const regionLevel = Array.from({ length: DATA / REGION }, () => randomInt(next, levels.length));
+  const regionLevel = Array.from({ length: DATA / region }, () => randomInt(next, levels.length));
   const fh = await fs.open(raw, 'wx+');
   try {
     await fh.truncate(DATA);
@@ -237,9 +274,9 @@ async function setupChain(dir: string): Promise<Target> {
       try {
         for (const [r, l] of regionLevel.entries()) {
           if (l !== level) continue;
-          const data = randomBytes(REGION);
-          await disk.write(data, r * REGION);
-          await fh.write(data, 0, data.length, r * REGION);
+          const data = randomBytes(region);
+          await disk.write(data, r * region);
+          await fh.write(data, 0, data.length, r * region);
         }
       } finally {
         await disk.close();
@@ -256,10 +293,11 @@ async function setupChain(dir: string): Promise<Target> {
     await fh.close();
   }
   return {
-    name: `${DIFF_LEVELS}-deep chain`,
+    name: min === null ? `${DIFF_LEVELS}-deep chain, data in ${tag} (diagnostic)` : `${DIFF_LEVELS}-deep chain (data in ${tag})`,
     top: levels.at(-1)!,
     raw,
-    min: 0.7,
+    min,
+    writes: min !== null,
     files: [...levels, raw],
     fresh: (f) => createDifferencing(f, levels.at(-2)!).then(() => undefined),
   };

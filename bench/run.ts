@@ -10,7 +10,7 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
-import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, type BenchContext } from './common.js';
+import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
 import { printTable, writeJson, type Row } from './report.js';
 
 const GROUPS = {
@@ -21,6 +21,8 @@ const GROUPS = {
 type Group = keyof typeof GROUPS;
 
 const JSON_OUT = '/tmp/kaso-bench-latest.json';
+class UsageError extends Error {}
+
 const USAGE = `usage: npm run bench -- [${Object.keys(GROUPS).join('|')}]... [--reps N]   (default: every group, 5 reps)`;
 
 function parseArgs(argv: string[]): { groups: Group[]; reps: number } {
@@ -33,10 +35,10 @@ function parseArgs(argv: string[]): { groups: Group[]; reps: number } {
       process.exit(0);
     } else if (a === '--reps' || a.startsWith('--reps=')) {
       reps = Number(a.includes('=') ? a.slice('--reps='.length) : argv[++i]);
-      if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps needs a positive whole number\n${USAGE}`);
+      if (!Number.isInteger(reps) || reps < 1) throw new UsageError(`--reps needs a positive whole number\n${USAGE}`);
     } else if (a in GROUPS) {
       if (!groups.includes(a as Group)) groups.push(a as Group);
-    } else throw new Error(`unknown benchmark "${a}"\n${USAGE}`);
+    } else throw new UsageError(`unknown benchmark "${a}"\n${USAGE}`);
   }
   return { groups: groups.length > 0 ? groups : (Object.keys(GROUPS) as Group[]), reps };
 }
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   const dir = makeWorkDir();
   const cleanup = () => removeDir(dir);
   process.once('SIGINT', () => {
+    stopChildren();
     cleanup();
     process.exit(130);
   });
@@ -86,6 +89,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -40,23 +40,32 @@ export function noneSet(bitmap: Uint8Array, sectors: number): boolean {
   return true;
 }
 
-/** Maximal runs of sectors with the same bit over [first, first+count). */
-export function* sectorRuns(bitmap: BlockBitmap, first: number, count: number): Generator<[number, number, boolean]> {
-  if (bitmap === FULL) {
-    yield [first, count, true];
-    return;
-  }
+/**
+ * Maximal runs of sectors with the same bit over [first, first+count), as [start, length, present]. Whole
+ * bytes that continue the current run are skipped eight sectors at a time (bitmaps are mostly 0x00/0xFF).
+ */
+export function sectorRuns(bitmap: BlockBitmap, first: number, count: number): [number, number, boolean][] {
+  if (bitmap === FULL) return [[first, count, true]];
+  const runs: [number, number, boolean][] = [];
+  const end = first + count;
   let start = first;
   let present = bitIsSet(bitmap, first);
-  for (let s = first + 1; s < first + count; s++) {
+  let s = first + 1;
+  while (s < end) {
+    if ((s & 7) === 0 && s + 8 <= end && bitmap[s >> 3] === (present ? 0xff : 0x00)) {
+      s += 8;
+      continue;
+    }
     const p = bitIsSet(bitmap, s);
     if (p !== present) {
-      yield [start, s - start, present];
+      runs.push([start, s - start, present]);
       start = s;
       present = p;
     }
+    s++;
   }
-  yield [start, first + count - start, present];
+  runs.push([start, end - start, present]);
+  return runs;
 }
 
 export function fullBitmap(bytes: number): Uint8Array {

@@ -28,8 +28,9 @@ export interface ConvertResult {
   dataBytes: number;
 }
 
-/** How many chunks are read ahead of the writer: reads and writes overlap on the I/O threads. */
+/** Chunks read ahead of the one being written, and buffers in rotation (read-ahead plus writes in flight). */
 const READ_AHEAD = 4;
+const POOL = 8;
 const RAW_CHUNK = 2 * 1024 * 1024;
 
 /**
@@ -90,11 +91,12 @@ function dynamicSink(footer: Footer, blockSize: number): Sink {
   return {
     size: footer.currentSize,
     chunk: blockSize,
-    async put(file, index, data) {
+    put(file, index, data) {
       const padded = data.length === blockSize ? data : padTo(data, blockSize);
-      await file.writev([bitmap, padded], next);
-      batView.setUint32(index * 4, next / 512);
+      const at = next; // claimed now: several writes may be in flight
       next += bitmap.length + blockSize;
+      batView.setUint32(index * 4, at / 512);
+      return file.writev([bitmap, padded], at);
     },
     finish: (file) => writeSkeleton(file, footer, skeleton, null, bat, next),
   };
@@ -103,29 +105,36 @@ function dynamicSink(footer: Footer, blockSize: number): Sink {
 async function copy(source: Disk, file: DiskFile, sink: Sink, output: string, options: JobOptions): Promise<number> {
   const total = sink.size;
   const chunks = Math.ceil(total / sink.chunk);
-  // Chunk i reads into buffer i % READ_AHEAD, which chunk i - READ_AHEAD has finished with: reusing buffers
-  // spares the kernel a page fault per 4 KiB of every chunk.
-  const buffers = Array.from({ length: Math.min(READ_AHEAD, chunks) }, () => new Uint8Array(sink.chunk));
-  const pending: Promise<Uint8Array | null>[] = [];
-  const readChunk = (i: number) => {
+  // Buffers are reused (sparing the kernel a page fault per 4 KiB of every chunk): chunk i reads into buffer
+  // i % POOL, whose previous chunk's write must have finished by then.
+  const pool = Array.from({ length: Math.min(POOL, chunks) }, () => new Uint8Array(sink.chunk));
+  const reads = new Map<number, Promise<Uint8Array | null>>();
+  const writes = new Map<number, Promise<void>>();
+  const startRead = async (i: number) => {
+    await writes.get(i - POOL); // the buffer's previous user
+    writes.delete(i - POOL);
     const length = Math.min(sink.chunk, total - i * sink.chunk);
-    const p = readIfData(source, i * sink.chunk, buffers[i % READ_AHEAD]!.subarray(0, length));
-    p.catch(() => undefined); // a read-ahead may fail before its turn: it is awaited (and reported) then
-    return p;
+    const p = readIfData(source, i * sink.chunk, pool[i % POOL]!.subarray(0, length));
+    p.catch(() => undefined); // awaited (and reported) in its turn
+    reads.set(i, p);
   };
   let dataBytes = 0;
   options.onProgress?.(0, total);
-  for (let i = 0; i < buffers.length; i++) pending.push(readChunk(i));
+  for (let i = 0; i < Math.min(READ_AHEAD, chunks); i++) await startRead(i);
   for (let i = 0; i < chunks; i++) {
     throwIfCancelled(output, options);
-    const data = await pending.shift()!;
+    const data = await reads.get(i)!;
+    reads.delete(i);
     if (data) {
-      await sink.put(file, i, data);
+      const w = sink.put(file, i, data);
+      w.catch(() => undefined);
+      writes.set(i, w);
       dataBytes += data.length;
     }
-    if (i + READ_AHEAD < chunks) pending.push(readChunk(i + READ_AHEAD));
+    if (i + READ_AHEAD < chunks) await startRead(i + READ_AHEAD);
     options.onProgress?.(Math.min(total, (i + 1) * sink.chunk), total);
   }
+  await Promise.all(writes.values());
   await sink.finish(file);
   return dataBytes;
 }

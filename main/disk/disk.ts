@@ -1,6 +1,7 @@
 import type { BlockDevice } from './block-device.js';
 import { DiskError } from './errors.js';
 import type { Footer } from './format/footer.js';
+import type { DiskFile } from './disk-file.js';
 
 export type DiskKind = 'fixed' | 'dynamic' | 'differencing' | 'linked' | 'raw';
 
@@ -13,6 +14,49 @@ export interface Disk extends BlockDevice {
   readonly footer: Footer | null;
   /** The VHD unique id; null for raw and linked disks. */
   readonly uniqueId: Uint8Array | null;
+}
+
+/** Where a piece of a read lives: a run of a host file, or zeros (file null). */
+export interface Piece {
+  file: DiskFile | null;
+  /** Offset in the file. */
+  at: number;
+  /** Offset in the caller's buffer. */
+  into: number;
+  length: number;
+  what: string;
+}
+
+/**
+ * Disks that can say where guest bytes live without I/O, when their maps are in memory. A chain read then
+ * becomes a list of plain file reads instead of a walk through every layer's request machinery.
+ */
+export interface MappableDisk {
+  /** Appends the pieces of [offset, offset+length) to `out`; false when a map must first be loaded. */
+  mapRange(offset: number, length: number, into: number, out: Piece[]): boolean;
+}
+
+export function isMappable(d: unknown): d is MappableDisk {
+  return typeof (d as Partial<MappableDisk>)?.mapRange === 'function';
+}
+
+/** Reads mapped pieces into `buffer`, merging pieces that continue each other in the same file. */
+export async function readPieces(buffer: Uint8Array, pieces: Piece[]): Promise<void> {
+  const merged: Piece[] = [];
+  for (const p of pieces) {
+    const last = merged.at(-1);
+    if (last && p.file && last.file === p.file && last.at + last.length === p.at && last.into + last.length === p.into)
+      last.length += p.length;
+    else merged.push({ ...p });
+  }
+  const work: Promise<void>[] = [];
+  for (const p of merged) {
+    const target = buffer.subarray(p.into, p.into + p.length);
+    if (p.file) work.push(p.file.readExact(target, p.at, p.what));
+    else target.fill(0);
+  }
+  if (work.length === 1) await work[0];
+  else await Promise.all(work);
 }
 
 export function checkRange(path: string, size: number, offset: number, length: number): void {

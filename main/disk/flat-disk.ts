@@ -1,5 +1,5 @@
 import type { DiskFile } from './disk-file.js';
-import { checkRange, type Disk, type DiskKind } from './disk.js';
+import { checkRange, type Disk, type DiskKind, type MappableDisk, type Piece } from './disk.js';
 import { DiskError } from './errors.js';
 import type { Footer } from './format/footer.js';
 import { RwLock } from './rw-lock.js';
@@ -8,7 +8,7 @@ import { RwLock } from './rw-lock.js';
  * A disk whose guest bytes sit in one run at the start of a file or device: a fixed VHD (data, then the
  * footer), a raw image, or a linked physical drive.
  */
-export class FlatDisk implements Disk {
+export class FlatDisk implements Disk, MappableDisk {
   readonly parent = null;
   private readonly lock = new RwLock();
 
@@ -45,6 +45,11 @@ export class FlatDisk implements Disk {
 
   close(): Promise<void> {
     return this.lock.write(() => this.file.close());
+  }
+
+  mapRange(offset: number, length: number, into: number, out: Piece[]): boolean {
+    out.push({ file: this.file, at: offset, into, length, what: 'data' });
+    return true;
   }
 
   mayHoldData(): boolean {

@@ -9,7 +9,7 @@ import {
   setBits,
   type BlockBitmap,
 } from './bitmap.js';
-import { checkRange, type Disk } from './disk.js';
+import { checkRange, isMappable, readPieces, type Disk, type MappableDisk, type Piece } from './disk.js';
 import { DiskError } from './errors.js';
 import { DiskType, SECTOR } from './format/constants.js';
 import { virtualSizeOf, type Footer } from './format/footer.js';
@@ -30,7 +30,7 @@ interface Segment {
  * this file only, allocating blocks at the end of the file (see SparseLayout for the write order that keeps
  * the file valid at every step).
  */
-export class SparseDisk implements Disk {
+export class SparseDisk implements Disk, MappableDisk {
   readonly size: number;
   private readonly lock = new RwLock();
   private readonly bitmaps = new BitmapCache();
@@ -120,7 +120,48 @@ export class SparseDisk implements Disk {
     }
   }
 
+  mapRange(offset: number, length: number, into: number, out: Piece[]): boolean {
+    for (const s of this.segments(offset, length)) {
+      const at = this.layout.blockOffset(s.block);
+      const guest = offset + s.at;
+      if (at === null) {
+        if (!this.mapBelow(guest, s.length, into + s.at, out)) return false;
+        continue;
+      }
+      const bitmap = this.bitmaps.get(s.block);
+      if (bitmap === undefined) return false;
+      const dataAt = at + this.layout.bitmapBytes;
+      const what = `block ${s.block}`;
+      if (bitmap === FULL) {
+        out.push({ file: this.layout.file, at: dataAt + s.inBlock, into: into + s.at, length: s.length, what });
+        continue;
+      }
+      const { first, count } = sectorSpan(s.inBlock, s.length);
+      for (const [sector, n, present] of sectorRuns(bitmap, first, count)) {
+        const from = Math.max(sector * SECTOR, s.inBlock);
+        const to = Math.min((sector + n) * SECTOR, s.inBlock + s.length);
+        const pieceInto = into + s.at + from - s.inBlock;
+        if (present) out.push({ file: this.layout.file, at: dataAt + from, into: pieceInto, length: to - from, what });
+        else if (!this.mapBelow(guest + from - s.inBlock, to - from, pieceInto, out)) return false;
+      }
+    }
+    return true;
+  }
+
+  private mapBelow(guest: number, length: number, into: number, out: Piece[]): boolean {
+    const fromParent = this.parent ? Math.max(0, Math.min(length, this.parent.size - guest)) : 0;
+    if (fromParent > 0) {
+      if (!isMappable(this.parent) || !this.parent.mapRange(guest, fromParent, into, out)) return false;
+    }
+    if (fromParent < length) out.push({ file: null, at: 0, into: into + fromParent, length: length - fromParent, what: 'zeros' });
+    return true;
+  }
+
   private async readRange(buffer: Uint8Array, offset: number): Promise<void> {
+    // Fast path: every map needed is in memory, so the whole chain read is a list of file reads.
+    const pieces: Piece[] = [];
+    if (this.mapRange(offset, buffer.length, 0, pieces)) return readPieces(buffer, pieces);
+    // Slow path: walks the chain, loading the bitmaps it meets (the next read of this range takes the fast path).
     const work: Promise<void>[] = [];
     for (const s of this.segments(offset, buffer.length))
       work.push(this.readSegment(s, buffer.subarray(s.at, s.at + s.length), offset + s.at));
