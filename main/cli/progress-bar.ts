@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import { humanSize } from '../disk/index.js';
 
 export interface ProgressBar {
@@ -12,6 +12,8 @@ export interface ProgressBar {
  */
 export function progressBar(label: string, unit: 'bytes' | 'blocks', enabled = process.stderr.isTTY): ProgressBar {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
+  // Loaded only for a terminal: scripts do not pay for it at start-up.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const fmt = (v: number) => (unit === 'bytes' ? humanSize(v) : `${v} blocks`);
   const bar = new cliProgress.SingleBar(
     {

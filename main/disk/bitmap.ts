@@ -1,4 +1,5 @@
 import { SECTOR } from './format/constants.js';
+export { BoundedCache } from './bounded-cache.js';
 
 /**
  * Sector bitmaps: one bit per sector of a block, most significant bit of byte 0 first. A set bit means the
@@ -75,26 +76,6 @@ export function fullBitmap(bytes: number): Uint8Array {
 export function sectorSpan(byteOffset: number, length: number): { first: number; count: number } {
   const first = Math.floor(byteOffset / SECTOR);
   return { first, count: Math.ceil((byteOffset + length) / SECTOR) - first };
-}
-
-/** A bounded cache of block bitmaps (fully-present blocks cost one map entry and no bytes). */
-export class BitmapCache {
-  private readonly map = new Map<number, BlockBitmap>();
-  constructor(private readonly limit = 65_536) {}
-
-  get(block: number): BlockBitmap | undefined {
-    return this.map.get(block);
-  }
-
-  set(block: number, bitmap: BlockBitmap): void {
-    this.map.delete(block);
-    this.map.set(block, bitmap);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
-  }
-
-  delete(block: number): void {
-    this.map.delete(block);
-  }
 }
 
 const ZERO_CHUNK = new Uint8Array(1024 * 1024);

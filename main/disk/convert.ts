@@ -31,6 +31,7 @@ export interface ConvertResult {
 /** Chunks read ahead of the one being written, and buffers in rotation (read-ahead plus writes in flight). */
 const READ_AHEAD = 4;
 const POOL = 8;
+const FLUSH_EVERY = 64 * 1024 * 1024;
 const RAW_CHUNK = 2 * 1024 * 1024;
 
 /**
@@ -119,6 +120,10 @@ async function copy(source: Disk, file: DiskFile, sink: Sink, output: string, op
     reads.set(i, p);
   };
   let dataBytes = 0;
+  // The output must be flushed before it gets its name; flushing as the copy goes (one flush at a time)
+  // overlaps that work with the copy instead of leaving it all for the end.
+  let flushing: Promise<void> = Promise.resolve();
+  let unflushed = 0;
   options.onProgress?.(0, total);
   for (let i = 0; i < Math.min(READ_AHEAD, chunks); i++) await startRead(i);
   for (let i = 0; i < chunks; i++) {
@@ -130,11 +135,18 @@ async function copy(source: Disk, file: DiskFile, sink: Sink, output: string, op
       w.catch(() => undefined);
       writes.set(i, w);
       dataBytes += data.length;
+      unflushed += data.length;
+      if (unflushed >= FLUSH_EVERY) {
+        unflushed = 0;
+        flushing = flushing.then(() => file.sync());
+        flushing.catch(() => undefined);
+      }
     }
     if (i + READ_AHEAD < chunks) await startRead(i + READ_AHEAD);
     options.onProgress?.(Math.min(total, (i + 1) * sink.chunk), total);
   }
   await Promise.all(writes.values());
+  await flushing;
   await sink.finish(file);
   return dataBytes;
 }

@@ -40,17 +40,44 @@ export function isMappable(d: unknown): d is MappableDisk {
   return typeof (d as Partial<MappableDisk>)?.mapRange === 'function';
 }
 
-/** Reads mapped pieces into `buffer`, merging pieces that continue each other in the same file. */
-export async function readPieces(buffer: Uint8Array, pieces: Piece[]): Promise<void> {
+/** Joins pieces that continue each other in the same file (fewer, larger reads). */
+export function mergePieces(pieces: Piece[]): Piece[] {
   const merged: Piece[] = [];
   for (const p of pieces) {
     const last = merged.at(-1);
     if (last && p.file && last.file === p.file && last.at + last.length === p.at && last.into + last.length === p.into)
       last.length += p.length;
+    else if (last && !p.file && !last.file && last.into + last.length === p.into) last.length += p.length;
     else merged.push({ ...p });
   }
+  return merged;
+}
+
+/**
+ * Appends the part of `map` (pieces of one block, `into` counted from the block's start, sorted and
+ * contiguous) that covers [from, from+length) of the block, placed at `into` of the caller's buffer.
+ */
+export function clipPieces(map: Piece[], from: number, length: number, into: number, out: Piece[]): void {
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid]!.into + map[mid]!.length <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  const end = from + length;
+  for (let i = lo; i < map.length && map[i]!.into < end; i++) {
+    const p = map[i]!;
+    const a = Math.max(p.into, from);
+    const b = Math.min(p.into + p.length, end);
+    out.push({ file: p.file, at: p.at + (a - p.into), into: into + (a - from), length: b - a, what: p.what });
+  }
+}
+
+/** Reads mapped pieces into `buffer`. */
+export async function readPieces(buffer: Uint8Array, pieces: Piece[]): Promise<void> {
   const work: Promise<void>[] = [];
-  for (const p of merged) {
+  for (const p of mergePieces(pieces)) {
     const target = buffer.subarray(p.into, p.into + p.length);
     if (p.file) work.push(p.file.readExact(target, p.at, p.what));
     else target.fill(0);

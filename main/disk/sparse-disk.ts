@@ -1,5 +1,5 @@
 import {
-  BitmapCache,
+  BoundedCache,
   FULL,
   allSet,
   fullBitmap,
@@ -9,7 +9,7 @@ import {
   setBits,
   type BlockBitmap,
 } from './bitmap.js';
-import { checkRange, isMappable, readPieces, type Disk, type MappableDisk, type Piece } from './disk.js';
+import { checkRange, clipPieces, isMappable, mergePieces, readPieces, type Disk, type MappableDisk, type Piece } from './disk.js';
 import { DiskError } from './errors.js';
 import { DiskType, SECTOR } from './format/constants.js';
 import { virtualSizeOf, type Footer } from './format/footer.js';
@@ -33,7 +33,8 @@ interface Segment {
 export class SparseDisk implements Disk, MappableDisk {
   readonly size: number;
   private readonly lock = new RwLock();
-  private readonly bitmaps = new BitmapCache();
+  private readonly bitmaps = new BoundedCache<number, BlockBitmap>();
+  private readonly blockMaps = new BoundedCache<number, Piece[]>();
   private readonly sectorsPerBlock: number;
 
   constructor(
@@ -43,6 +44,13 @@ export class SparseDisk implements Disk, MappableDisk {
   ) {
     this.size = virtualSizeOf(layout.footer);
     this.sectorsPerBlock = layout.blockSize / SECTOR;
+    layout.onBlockChange = (block) => this.forget(block);
+  }
+
+  /** Drops what is cached about a block whose bitmap or place changed. */
+  private forget(block: number): void {
+    this.bitmaps.delete(block);
+    this.blockMaps.delete(block);
   }
 
   get kind(): 'dynamic' | 'differencing' {
@@ -121,29 +129,50 @@ export class SparseDisk implements Disk, MappableDisk {
   }
 
   mapRange(offset: number, length: number, into: number, out: Piece[]): boolean {
-    for (const s of this.segments(offset, length)) {
-      const at = this.layout.blockOffset(s.block);
-      const guest = offset + s.at;
-      if (at === null) {
-        if (!this.mapBelow(guest, s.length, into + s.at, out)) return false;
-        continue;
-      }
-      const bitmap = this.bitmaps.get(s.block);
-      if (bitmap === undefined) return false;
-      const dataAt = at + this.layout.bitmapBytes;
-      const what = `block ${s.block}`;
-      if (bitmap === FULL) {
-        out.push({ file: this.layout.file, at: dataAt + s.inBlock, into: into + s.at, length: s.length, what });
-        continue;
-      }
-      const { first, count } = sectorSpan(s.inBlock, s.length);
-      for (const [sector, n, present] of sectorRuns(bitmap, first, count)) {
-        const from = Math.max(sector * SECTOR, s.inBlock);
-        const to = Math.min((sector + n) * SECTOR, s.inBlock + s.length);
-        const pieceInto = into + s.at + from - s.inBlock;
-        if (present) out.push({ file: this.layout.file, at: dataAt + from, into: pieceInto, length: to - from, what });
-        else if (!this.mapBelow(guest + from - s.inBlock, to - from, pieceInto, out)) return false;
-      }
+    const bs = this.layout.blockSize;
+    for (let done = 0; done < length; ) {
+      const block = Math.floor((offset + done) / bs);
+      const inBlock = offset + done - block * bs;
+      const len = Math.min(bs - inBlock, length - done);
+      const map = this.blockMap(block);
+      if (!map) return false;
+      clipPieces(map, inBlock, len, into + done, out);
+      done += len;
+    }
+    return true;
+  }
+
+  /**
+   * Where every byte of a block lives, through the whole chain, as merged pieces: computed once from the
+   * bitmaps of every layer, then kept until this disk changes the block (the layers below never change).
+   */
+  private blockMap(block: number): Piece[] | null {
+    const cached = this.blockMaps.get(block);
+    if (cached) return cached;
+    const start = block * this.layout.blockSize;
+    const length = Math.min(this.layout.blockSize, this.size - start);
+    const pieces: Piece[] = [];
+    if (!this.mapBlock(block, length, pieces)) return null;
+    const merged = mergePieces(pieces);
+    this.blockMaps.set(block, merged);
+    return merged;
+  }
+
+  /** The pieces of [0, length) of a block, `into` counted from the block's start; false if a bitmap is not loaded. */
+  private mapBlock(block: number, length: number, out: Piece[]): boolean {
+    const guest = block * this.layout.blockSize;
+    const at = this.layout.blockOffset(block);
+    if (at === null) return this.mapBelow(guest, length, 0, out);
+    const bitmap = this.bitmaps.get(block);
+    if (bitmap === undefined) return false;
+    const dataAt = at + this.layout.bitmapBytes;
+    const what = `block ${block}`;
+    const { count } = sectorSpan(0, length);
+    for (const [sector, n, present] of sectorRuns(bitmap, 0, count)) {
+      const from = sector * SECTOR;
+      const to = Math.min((sector + n) * SECTOR, length);
+      if (present) out.push({ file: this.layout.file, at: dataAt + from, into: from, length: to - from, what });
+      else if (!this.mapBelow(guest + from, to - from, from, out)) return false;
     }
     return true;
   }
@@ -246,6 +275,7 @@ export class SparseDisk implements Disk, MappableDisk {
     const { first, count } = sectorSpan(s.inBlock, s.length);
     if (!setBits(updated, first, count)) return;
     await this.layout.file.write(updated, at);
+    this.forget(s.block);
     this.bitmaps.set(s.block, allSet(updated, this.sectorsPerBlock) ? FULL : updated);
   }
 
@@ -267,7 +297,7 @@ export class SparseDisk implements Disk, MappableDisk {
       await this.layout.file.write(bitmap, at);
       await this.layout.file.write(chunk, at + bitmapBytes + s.inBlock);
     }
-    await this.layout.setBatEntry(s.block, at / SECTOR);
+    await this.layout.setBatEntry(s.block, at / SECTOR); // forgets the block's cached maps
     this.bitmaps.set(s.block, allSet(bitmap, this.sectorsPerBlock) ? FULL : bitmap);
   }
 }

@@ -137,8 +137,12 @@ export class SparseLayout {
     return this.extents().filter((e) => e.end > this.dataEnd);
   }
 
+  /** Told when a block's place in the file changes (so caches of it can be dropped). */
+  onBlockChange?: (block: number) => void;
+
   async setBatEntry(block: number, sector: number): Promise<void> {
     this.bat[block] = sector;
+    this.onBlockChange?.(block);
     const first = block - (block % 128); // one 512-byte sector of the BAT holds 128 entries
     const count = Math.min(128, this.bat.length - first);
     await this.file.write(this.encodeBat(first, count), this.header.tableOffset + first * 4);

@@ -51,7 +51,8 @@ describe('kaso disk (the command line)', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(at('nope.vhd'));
     writeFileSync(at('text.txt'), 'hello, not a disk\n'.repeat(100));
-    const notVhd = kaso(['disk', 'info', at('text.txt'), '--json']);
+    expect(JSON.parse(kaso(['disk', 'info', at('text.txt'), '--json']).stdout).type).toBe('raw'); // as qemu-img says
+    const notVhd = kaso(['disk', 'reparent', at('text.txt'), at('base.vhd'), '--json']);
     expect(notVhd.status).toBe(2);
     expect(notVhd.stderr).toMatch(/text\.txt: not a VHD file/);
     expect(JSON.parse(notVhd.stdout).error).toMatchObject({ code: 'NOT_VHD', file: at('text.txt') });
