@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomInt, rng } from '../test/helpers/random.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -114,21 +115,8 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Deterministic small PRNG (mulberry32) for offsets and layouts: every run does the same work. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomInt(next: () => number, below: number): number {
-  return Math.floor(next() * below);
-}
+// The same seeded PRNG as the tests: every run does the same work.
+export { randomInt, rng };
 
 export function shuffle<T>(items: T[], next: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
