@@ -1,0 +1,41 @@
+import type { Engine, OsPreset } from './vm-settings.js';
+
+/**
+ * Where a VM is in its life: off -> starting -> running <-> paused; running -> saving -> saved; saved ->
+ * starting (resumes where it was) ; any running state -> stopping -> off; an engine that dies unasked -> crashed.
+ */
+export const VM_STATES = ['off', 'starting', 'running', 'paused', 'saving', 'saved', 'stopping', 'crashed'] as const;
+export type VmState = (typeof VM_STATES)[number];
+
+export const STATE_LABELS: Record<VmState, string> = {
+  off: 'Off',
+  starting: 'Starting',
+  running: 'Running',
+  paused: 'Paused',
+  saving: 'Saving state',
+  saved: 'Saved',
+  stopping: 'Stopping',
+  crashed: 'Crashed',
+};
+
+/** A line of the library: enough for the list, the toolbar and `kaso vm list`. */
+export interface VmSummary {
+  id: string;
+  name: string;
+  folder: string;
+  configFile: string;
+  state: VmState;
+  /** Why the VM is in its state, when that is not obvious (a crash's reason, a refused start). */
+  stateReason: string | null;
+  osPreset: OsPreset;
+  engine: Engine;
+  /** What runs it, once running: "v86", "QEMU · KVM", "QEMU · TCG". */
+  engineStatus: string | null;
+  memoryMiB: number;
+  /** Serial ports as reachable from outside: "/dev/pts/5", a socket path, a file. */
+  comEndpoints: [string | null, string | null];
+  /** Changes when a new thumbnail is available. */
+  thumbnailVersion: number;
+  /** Host CPU used by the VM's process, percent of one core (while running). */
+  cpuPercent: number | null;
+}

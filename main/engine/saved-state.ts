@@ -1,0 +1,33 @@
+import { promises as fs } from 'node:fs';
+import { replaceAtomically } from '../disk/atomic-file.js';
+
+/**
+ * A saved machine state file ("<Name>.kaso-state"): a first line naming the format, a JSON line saying what
+ * the state belongs to (engine, memory, disks), then the engine's own state bytes. Written whole or not at all.
+ */
+const MAGIC = 'KASO-SAVED-STATE 1';
+
+export interface SavedStateHeader {
+  engine: string;
+  engineVersion: string;
+  memoryMiB: number;
+  disks: string[];
+  saved: string;
+}
+
+export async function writeSavedState(file: string, header: SavedStateHeader, state: Uint8Array): Promise<number> {
+  const head = Buffer.from(`${MAGIC}\n${JSON.stringify(header)}\n`, 'utf8');
+  const all = Buffer.concat([head, state]);
+  await replaceAtomically(file, all);
+  return all.length;
+}
+
+export async function readSavedState(file: string): Promise<{ header: SavedStateHeader; state: Uint8Array }> {
+  const all = await fs.readFile(file);
+  const first = all.indexOf(10);
+  const second = first < 0 ? -1 : all.indexOf(10, first + 1);
+  if (first < 0 || second < 0 || all.subarray(0, first).toString('utf8') !== MAGIC)
+    throw new Error(`${file} is not a Kaso saved state`);
+  const header = JSON.parse(all.subarray(first + 1, second).toString('utf8')) as SavedStateHeader;
+  return { header, state: new Uint8Array(all.buffer, all.byteOffset + second + 1, all.length - second - 1) };
+}

@@ -1,0 +1,244 @@
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
+import { V86 } from 'v86';
+import type { ConsoleToVm } from '../../api/console.js';
+import { openDisk, type Disk } from '../../disk/index.js';
+import type { Engine, EngineEvents } from '../engine.js';
+import { CTRL_ALT_DEL, chordScancodes, scancodesFor } from '../keyboard/scancodes.js';
+import { encodePng } from '../png.js';
+import type { EngineBootConfig, EngineReplyValue, EngineRequest } from '../protocol.js';
+import { readSavedState, writeSavedState } from '../saved-state.js';
+import { ScreenModel } from '../screen-model.js';
+import { V86DiskAdapter } from './disk-adapter.js';
+import { calmIdleGuest } from './idle.js';
+import { inside, type V86Inside } from './internals.js';
+import { v86Options, type V86Drives } from './options.js';
+import { interceptReboot, wirePower } from './power.js';
+import { divertScreen, polyfillImageData } from './screen-adapter.js';
+
+const V86_VERSION = (createRequire(import.meta.url)('v86/package.json') as { version: string }).version;
+
+/** Keys typed per burst: the PS/2 controller's queue is small, so long texts go in pieces. */
+const TYPE_BURST = 24;
+
+/**
+ * The embedded engine: v86 (x86 in WebAssembly) with Kaso's disks, screen model, serial ports and power.
+ * One per process: a v86 panic kills its whole JavaScript realm.
+ */
+export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
+  readonly screen = new ScreenModel();
+  private emulator: V86 | null = null;
+  private v86: V86Inside | null = null;
+  private config: EngineBootConfig | null = null;
+  private adapters: V86DiskAdapter[] = [];
+  private devices: Disk[] = [];
+  private floppy: ArrayBuffer | null = null;
+  private power: { pressPowerButton: () => boolean } | null = null;
+  private drives: V86Drives = {};
+  private rebootInPlace: (() => void) | null = null;
+  private serialPending: [number[], number[]] = [[], []];
+  private serialFlush: NodeJS.Immediate | null = null;
+
+  async boot(config: EngineBootConfig): Promise<string> {
+    this.config = config;
+    polyfillImageData();
+    this.drives = await this.openDrives(config);
+    const restored = config.restoreFrom ? await this.loadState(config) : null;
+    await this.start(this.drives, restored);
+    return 'v86';
+  }
+
+  private async start(drives: V86Drives, initialState: ArrayBuffer | null): Promise<void> {
+    const options = await v86Options(this.config!, drives, initialState);
+    const emulator = new V86(options as never);
+    this.emulator = emulator;
+    divertScreen(emulator, this.screen);
+    await new Promise<void>((resolve) => emulator.add_listener('emulator-loaded', () => resolve()));
+    const v86 = inside(emulator);
+    this.v86 = v86;
+    calmIdleGuest(v86);
+    this.power = wirePower(v86, () => this.emit('off', 'the guest shut down'));
+    this.rebootInPlace = v86.cpu.reboot_internal.bind(v86.cpu);
+    interceptReboot(v86, () => void this.guestReset());
+    emulator.add_listener('serial0-output-byte', (b) => this.serialOut(1, b));
+    emulator.add_listener('serial1-output-byte', (b) => this.serialOut(2, b));
+    await emulator.run();
+  }
+
+  private async openDrives(config: EngineBootConfig): Promise<V86Drives> {
+    const drives: V86Drives = {};
+    for (const d of config.disks) {
+      const key = d.slot === 'primaryMaster' ? 'hda' : d.slot === 'primarySlave' ? 'hdb' : null;
+      if (!key) throw new Error(`the embedded engine has no hard disk at the ${d.slot} position`);
+      drives[key] = await this.adapterFor(await openDisk(d.path, { writable: true }));
+    }
+    for (const c of config.cdroms) {
+      if (c.slot !== 'secondaryMaster') throw new Error('the embedded engine has one CD-ROM drive, at the secondary master position');
+      if (c.path) drives.cdrom = await this.adapterFor(await openDisk(c.path, { allowRaw: true }));
+    }
+    if (config.floppy) {
+      const b = await fs.readFile(config.floppy);
+      this.floppy = drives.floppy = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    }
+    return drives;
+  }
+
+  private async adapterFor(device: Disk): Promise<V86DiskAdapter> {
+    this.devices.push(device);
+    const adapter = new V86DiskAdapter(device, (m) => this.emit('warning', `${device.path}: ${m}`));
+    await adapter.preload();
+    this.adapters.push(adapter);
+    return adapter;
+  }
+
+  private async loadState(config: EngineBootConfig): Promise<ArrayBuffer> {
+    const { header, state } = await readSavedState(config.restoreFrom!);
+    if (header.engine !== 'v86') throw new Error(`the saved state was made by the ${header.engine} engine`);
+    if (header.engineVersion !== V86_VERSION)
+      throw new Error(`the saved state was made by v86 ${header.engineVersion}; this Kaso runs ${V86_VERSION}: discard the saved state to start afresh`);
+    if (header.memoryMiB !== config.memoryMiB)
+      throw new Error(`the saved state has ${header.memoryMiB} MiB of memory, the VM now ${config.memoryMiB} MiB: set it back or discard the saved state`);
+    return state.slice().buffer;
+  }
+
+  async pause(): Promise<void> {
+    await this.emulator?.stop();
+  }
+
+  async resume(): Promise<void> {
+    await this.emulator?.run();
+  }
+
+  async reset(): Promise<void> {
+    await this.guestReset();
+  }
+
+  /**
+   * A reset. A disk or CD boot restarts in place; a direct kernel boot starts a fresh emulator, because the
+   * kernel v86 copied into memory at start is gone after the first boot (v86 would panic).
+   */
+  private async guestReset(): Promise<void> {
+    if (!this.config?.kernel) {
+      this.rebootInPlace?.();
+      return;
+    }
+    const old = this.emulator!;
+    await old.stop();
+    await this.quiesce();
+    await old.destroy();
+    await this.start({ ...this.drives, floppy: this.floppy ?? undefined }, null);
+  }
+
+  async turnOff(): Promise<void> {
+    await this.emulator?.stop();
+    await this.quiesce();
+    await this.closeDevices();
+    await this.emulator?.destroy();
+  }
+
+
+  async saveState(file: string): Promise<{ bytes: number }> {
+    const emulator = this.emulator!;
+    await emulator.stop();
+    await this.quiesce();
+    const state = new Uint8Array(await emulator.save_state());
+    const header = {
+      engine: 'v86',
+      engineVersion: V86_VERSION,
+      memoryMiB: this.config!.memoryMiB,
+      disks: this.config!.disks.map((d) => d.path),
+      saved: new Date().toISOString(),
+    };
+    const bytes = await writeSavedState(file, header, state);
+    await this.closeDevices();
+    await emulator.destroy();
+    return { bytes };
+  }
+
+  /** Waits for every disk request in flight, then makes all writes durable and stores the floppy. */
+  private async quiesce(): Promise<void> {
+    await Promise.all(this.adapters.map((a) => a.drained()));
+    await Promise.all(this.devices.filter((d) => !d.readOnly).map((d) => d.flush()));
+    if (this.floppy && this.config?.floppy) await fs.writeFile(this.config.floppy, new Uint8Array(this.floppy));
+  }
+
+  private async closeDevices(): Promise<void> {
+    await Promise.all(this.devices.splice(0).map((d) => d.close()));
+  }
+
+  input(msg: ConsoleToVm): void {
+    const e = this.emulator;
+    if (!e) return;
+    const bus = (e as unknown as { bus: { send: (name: string, value: unknown) => void } }).bus;
+    switch (msg.t) {
+      case 'key':
+        e.keyboard_send_scancodes(scancodesFor(msg.code, msg.down));
+        break;
+      case 'mouse-move':
+        bus.send('mouse-delta', [msg.dx, -msg.dy]);
+        break;
+      case 'mouse-buttons':
+        bus.send('mouse-click', [msg.left, msg.middle, msg.right]);
+        break;
+      case 'wheel':
+        bus.send('mouse-wheel', [msg.dy, 0]);
+        break;
+      case 'serial':
+        e.serial_send_bytes(msg.port - 1, msg.data);
+        break;
+      case 'ctrl-alt-del':
+        e.keyboard_send_scancodes(chordScancodes(CTRL_ALT_DEL.join('+')));
+        break;
+      case 'refresh':
+        break;
+    }
+  }
+
+  async request(what: EngineRequest): Promise<EngineReplyValue> {
+    const e = this.emulator;
+    if (!e) throw new Error('the guest is not running');
+    switch (what.kind) {
+      case 'screenshot': {
+        this.refreshScreen();
+        const p = this.screen.pixels();
+        return { kind: 'screenshot', ...encodePng(p.width, p.height, p.rgba, what.maxWidth) };
+      }
+      case 'text-screen':
+        return { kind: 'text-screen', rows: this.screen.textRows(), mode: this.screen.graphical ? 'graphics' : 'text' };
+      case 'type-text':
+        for (let i = 0; i < what.text.length; i += TYPE_BURST) {
+          e.keyboard_send_text(what.text.slice(i, i + TYPE_BURST));
+          await new Promise((r) => setTimeout(r, 30));
+        }
+        return { kind: 'done', count: what.text.length };
+      case 'keys':
+        for (const chord of what.codes) e.keyboard_send_scancodes(chordScancodes(chord));
+        return { kind: 'done', count: what.codes.length };
+      case 'serial-in':
+        e.serial_send_bytes(what.port - 1, what.data);
+        return { kind: 'done', count: what.data.length };
+      case 'acpi-shutdown':
+        if (!this.power?.pressPowerButton())
+          throw new Error('the guest has no ACPI power button driver listening (an older OS, or ACPI is off): use Turn Off instead');
+        return { kind: 'done', count: 1 };
+    }
+  }
+
+  refreshScreen(): void {
+    if (this.screen.graphical) this.v86?.cpu.devices.vga?.screen_fill_buffer();
+  }
+
+  /** Serial bytes go out in batches (one message per event-loop turn, not one per byte). */
+  private serialOut(port: 1 | 2, byte: number): void {
+    this.serialPending[port - 1]!.push(byte);
+    this.serialFlush ??= setImmediate(() => {
+      this.serialFlush = null;
+      this.serialPending.forEach((bytes, i) => {
+        if (bytes.length === 0) return;
+        this.emit('serial', (i + 1) as 1 | 2, Uint8Array.from(bytes));
+        bytes.length = 0;
+      });
+    });
+  }
+}
