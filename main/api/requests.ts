@@ -21,6 +21,8 @@ export const NewDiskSchema = z
 
 export const requestSchemas = {
   'host.info': z.object({}).strict(),
+  /** Save every running VM's state and end the host (the app, or `kaso serve`). */
+  'host.stop': z.object({}).strict(),
   'vm.list': z.object({}).strict(),
   'vm.get': byId,
   'vm.create': z
@@ -42,6 +44,7 @@ export const requestSchemas = {
   'vm.ctrlAltDel': byId,
   'vm.discardSavedState': byId,
   'vm.screenshot': byId,
+  'vm.thumbnail': byId,
   'vm.textScreen': byId,
   'vm.typeText': z.object({ id, text: z.string().max(100_000) }).strict(),
   'vm.sendKeys': z.object({ id, codes: z.array(z.string().max(32)).max(64) }).strict(),
@@ -87,6 +90,7 @@ export interface SerialChunk {
 
 export interface RequestResults {
   'host.info': HostInfo;
+  'host.stop': { savedVms: number };
   'vm.list': VmSummary[];
   'vm.get': VmDetails;
   'vm.create': VmDetails;
@@ -102,6 +106,8 @@ export interface RequestResults {
   'vm.ctrlAltDel': VmSummary;
   'vm.discardSavedState': VmSummary;
   'vm.screenshot': { png: string; width: number; height: number };
+  /** The last small picture of the screen (PNG, base64), or null before the first. */
+  'vm.thumbnail': { png: string | null };
   'vm.textScreen': { rows: string[]; mode: 'text' | 'graphics' };
   'vm.typeText': { typed: number };
   'vm.sendKeys': { sent: number };

@@ -1,3 +1,4 @@
+import { ApiError } from '../api/requests.js';
 import { isDiskError } from '../disk/index.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { progressBar, type ProgressBar } from './progress-bar.js';
@@ -55,6 +56,11 @@ export function runAction<A extends unknown[]>(action: Action<A>) {
 }
 
 function report(e: unknown, json: boolean): number {
+  if (e instanceof ApiError) {
+    if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+    process.stderr.write(`kaso: ${e.message}\n`);
+    return e.code === 'INVALID_INPUT' || e.code === 'NOT_FOUND' ? ExitCode.unusable : ExitCode.failed;
+  }
   if (isDiskError(e)) {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code: e.code, file: e.file, message: e.message } }, null, 2)}\n`);
     process.stderr.write(`kaso: ${e.code === 'CANCELLED' ? `${e.file}: cancelled; nothing was left half-written` : e.message}\n`);

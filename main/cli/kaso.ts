@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { diskCommand } from './disk/index.js';
+import { hostCommand } from './host/host-command.js';
+import { serveCommand } from './host/serve-command.js';
+import { vmCommand } from './vm/index.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -11,7 +14,10 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .exitOverride()
-    .addCommand(diskCommand());
+    .addCommand(diskCommand())
+    .addCommand(vmCommand())
+    .addCommand(serveCommand())
+    .addCommand(hostCommand());
   program.addHelpText('after', EXIT_CODES_HELP);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;

@@ -16,3 +16,4 @@ export { reparentDisk, type ReparentResult } from './reparent.js';
 export { findDependents } from './dependents.js';
 export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';
+export { replaceAtomically } from './atomic-file.js';

@@ -49,7 +49,10 @@ async function boot(config: Extract<HostToEngine, { t: 'boot' }>['config']): Pro
   const e = new V86Engine();
   engine = e;
   hub = new ConsoleHub(e.screen, () => e.refreshScreen(), (m) => e.input(m));
-  e.on('serial', (port, data) => send({ t: 'serial-out', port, data }));
+  e.on('serial', (port, data) => {
+    send({ t: 'serial-out', port, data });
+    hub?.broadcast({ t: 'serial', port, data }); // the console's serial tabs
+  });
   e.on('warning', (message) => send({ t: 'warning', message }));
   e.on('off', (reason) => {
     if (ending) return;

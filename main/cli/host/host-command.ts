@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { runAction } from '../command-runner.js';
+import { ExitCode } from '../exit-codes.js';
+import { HostClient } from './host-client.js';
+import { readHostFile } from './host-file.js';
+
+export function hostCommand(): Command {
+  const host = new Command('host').description('the running Kaso host (the app, or a `kaso serve`)');
+  host
+    .command('status')
+    .description('say whether a host runs, where, and with how many VMs')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx) => {
+        const found = await readHostFile();
+        if (!found) {
+          ctx.print({ running: false }, () => ['No Kaso host is running.']);
+          return ExitCode.failed;
+        }
+        const client = await HostClient.connect({ start: false });
+        const vms = await client.call('vm.list', {});
+        const active = vms.filter((v) => v.state !== 'off' && v.state !== 'saved' && v.state !== 'crashed').length;
+        ctx.print({ running: true, url: found.url, pid: found.pid, started: found.started, vms: vms.length, running_vms: active }, () => [
+          `Kaso host running at ${found.url} (pid ${found.pid}, since ${found.started})`,
+          `${vms.length} VMs, ${active} running`,
+        ]);
+      }),
+    );
+  host
+    .command('stop')
+    .description('save the state of running VMs and stop the host')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx) => {
+        const client = await HostClient.connect({ start: false });
+        const r = await client.call('host.stop', {});
+        ctx.print(r, () => [`Host stopping (${r.savedVms} running VMs saved).`]);
+      }),
+    );
+  return host;
+}
