@@ -58,7 +58,7 @@ export class SerialPort {
 
   /** What the guest sent since position `since` (as much as the ring still holds), and the next position. */
   read(since = 0): { data: Uint8Array; next: number } {
-    const from = Math.max(since, this.written - RING_BYTES, 0);
+    const from = Math.min(this.written, Math.max(since, this.written - RING_BYTES, 0));
     const out = new Uint8Array(this.written - from);
     for (let i = 0; i < out.length; i++) out[i] = this.ring[(from + i) % RING_BYTES]!;
     return { data: out, next: this.written };

@@ -9,6 +9,7 @@ import type { ConsoleToVm } from '../api/console.js';
 import { ApiError, type HostEvents } from '../api/requests.js';
 import { decodeConsoleMessage, encodeConsoleMessage } from '../console/codec.js';
 import type { HostService } from '../host/host-service.js';
+import { CONTENT_SECURITY_POLICY } from './content-security.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const COOKIE = 'kaso_token';
@@ -179,8 +180,7 @@ async function serveStatic(pathname: string, res: http.ServerResponse): Promise<
   }
   res.writeHead(200, {
     'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
-    'content-security-policy':
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': target.endsWith('index.html') ? 'no-store' : 'max-age=3600',

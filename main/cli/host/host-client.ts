@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ApiError, type ApiErrorShape, type RequestInput, type RequestName, type RequestResults } from '../../api/requests.js';
-import { readHostFile, type HostAddress } from './host-file.js';
+import { readHostFile, type HostAddress } from '../../host/host-file.js';
 
 const KASO_BIN = fileURLToPath(new URL('../../../../bin/kaso.js', import.meta.url));
 const START_WAIT_MS = 20_000;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { runAction } from '../command-runner.js';
 import { ExitCode } from '../exit-codes.js';
 import { HostClient } from './host-client.js';
-import { readHostFile } from './host-file.js';
+import { readHostFile } from '../../host/host-file.js';
 
 export function hostCommand(): Command {
   const host = new Command('host').description('the running Kaso host (the app, or a `kaso serve`)');

@@ -4,7 +4,7 @@ import { HostService } from '../../host/host-service.js';
 import { kasoHome } from '../../host/paths.js';
 import { startWebHost } from '../../web/web-host.js';
 import { runAction } from '../command-runner.js';
-import { readHostFile, removeHostFile, writeHostFile } from './host-file.js';
+import { readHostFile, removeHostFile, writeHostFile } from '../../host/host-file.js';
 
 export function serveCommand(): Command {
   return new Command('serve')

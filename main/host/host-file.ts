@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
-import { replaceAtomically } from '../../disk/index.js';
-import { hostFile } from '../../host/paths.js';
+import { replaceAtomically } from '../disk/index.js';
+import { hostFile } from './paths.js';
 
 /** How a running host is found: its address, token and process id, in KASO_HOME/host.json. */
 export interface HostAddress {
