@@ -1,17 +1,16 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { productVersion } from '../host/version.js';
 import { diskCommand } from './disk/index.js';
 import { hostCommand } from './host/host-command.js';
 import { serveCommand } from './host/serve-command.js';
 import { vmCommand } from './vm/index.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('kaso')
     .description('Kaso (仮想): virtual machines, virtual disks and virtual networks')
-    .version(pkg.version)
+    .version(productVersion())
     .showHelpAfterError()
     .exitOverride()
     .addCommand(diskCommand())

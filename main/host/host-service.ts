@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFirmware } from '../../native-shims/firmware.js';
@@ -19,8 +19,9 @@ import { bootConfig } from './boot-config.js';
 import { ensureAllowed, type Action } from './lifecycle.js';
 import { VmLibrary, type VmRecord } from './vm-library.js';
 import { VmProcess } from './vm-process.js';
+import { productVersion } from './version.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
 const THUMBNAIL_WIDTH = 240;
 

@@ -12,7 +12,8 @@ export const ACTIONS = {
   save: ['running', 'paused'],
   ctrlAltDel: ['running'],
   discardSavedState: ['saved'],
-  edit: ['off', 'saved', 'crashed'],
+  // A saved state belongs to the hardware it was saved on: no changes until it is resumed or discarded.
+  edit: ['off', 'crashed'],
   delete: ['off', 'saved', 'crashed'],
 } as const satisfies Record<string, readonly VmState[]>;
 
@@ -39,5 +40,7 @@ export function allowed(action: Action, state: VmState): boolean {
 /** Refuses an action the state does not allow, saying why in words a person understands. */
 export function ensureAllowed(action: Action, state: VmState, name: string): void {
   if (allowed(action, state)) return;
+  if (action === 'edit' && state === 'saved')
+    throw new ApiError('CONFLICT', `cannot change the settings of "${name}" while its state is saved (the state belongs to the current hardware): start it and shut it down, or discard the saved state`);
   throw new ApiError('CONFLICT', `cannot ${VERBS[action]} "${name}" while it is ${STATE_LABELS[state].toLowerCase()}`);
 }

@@ -22,7 +22,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cache="${KASO_CACHE:-$HOME/.cache/kaso}/guest"
 init_file="$here/init"
-cmdline="console=ttyS0"
+# cryptomgr.notests: the kernel's crypto self-tests take ~4 s of a ~14 s boot under v86; noisapnp: ~1 s of
+# probing for ISA Plug and Play cards no emulator has.
+cmdline="console=ttyS0 cryptomgr.notests noisapnp"
 # The raw disk's size: 64 MiB rounded up to a size the VHD CHS geometry describes exactly (964 cylinders,
 # 8 heads, 17 sectors), so the VHD has exactly the raw image's size and converts back to the same bytes.
 disk_sectors=131104
@@ -51,7 +53,12 @@ apt_update() {
   root apt-get update -q >&2 || log "apt-get update reported errors (continuing; checking the packages)"
 }
 
-# --- host tools --------------------------------------------------------------------------------------------
+# --- host tools and the i386 architecture (the guest's packages are i386) --------------------------------------
+if ! dpkg --print-foreign-architectures | grep -qx i386; then
+  log "adding the i386 architecture to dpkg"
+  root dpkg --add-architecture i386
+  apt_update
+fi
 tools=(xorriso isolinux syslinux syslinux-common mtools cpio fdisk)
 missing=()
 for p in "${tools[@]}"; do
@@ -65,13 +72,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- which packages -----------------------------------------------------------------------------------------
-if ! dpkg --print-foreign-architectures | grep -qx i386; then
-  log "adding the i386 architecture to dpkg"
-  root dpkg --add-architecture i386
-  apt_update
-fi
 candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' || true; }
-kernel_pkg() { apt-cache depends linux-image-686:i386 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*-686\)\(:i386\)\{0,1\}$/\1/p' | head -1; }
+kernel_pkg() {
+  apt-cache depends linux-image-686:i386 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[^ ]*-686\)\(:i386\)\{0,1\}$/\1/p' | head -1 || true
+}
 # Each apt-cache call takes a second where apt keeps no binary cache (as in Docker images), so the answers are
 # remembered for as long as apt's package lists, sources and architectures stay the same.
 apt_state() {
@@ -123,8 +128,11 @@ fi
 SECONDS=0
 log "building $key ($kpkg $kver, busybox-static $bver)"
 
+# Only the lock holder builds: a build folder left now is from a build that was killed.
+rm -rf "$cache"/.build-*
 work="$(mktemp -d "$cache/.build-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # --- download and extract ----------------------------------------------------------------------------------
 debs="$cache/debs"
@@ -158,7 +166,7 @@ install -m 0755 "$init_file" "$root_fs/init"
 mknod -m 0600 "$root_fs/dev/console" c 5 1 2>/dev/null || true
 
 # Modules by name (modinfo names use _ where files may use -), then the load order: dependencies first.
-declare -A ko_path=() ko_deps=() ko_seen=()
+declare -A ko_path=() ko_seen=()
 while IFS= read -r f; do
   n="$(basename "$f" .ko)"
   ko_path[${n//-/_}]="$f"
@@ -190,9 +198,10 @@ cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$i
 cp "$work/vmlinuz" "$work/initrd.gz" "$iso_root/boot/"
 printf 'DEFAULT linux\nPROMPT 0\nTIMEOUT 0\nLABEL linux\n  KERNEL /boot/vmlinuz\n  APPEND initrd=/boot/initrd.gz %s\n' \
   "$cmdline" > "$iso_root/isolinux/isolinux.cfg"
+# (xorriso always prints a banner: its output is shown only when it fails)
 xorriso -as mkisofs -quiet -o "$work/guest.iso" -V KASO_GUEST -J -R \
   -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
-  "$iso_root" >&2
+  "$iso_root" > "$work/xorriso.log" 2>&1 || { cat "$work/xorriso.log" >&2; exit 1; }
 
 # --- raw disk: MBR + FAT16 partition with syslinux, built without mounting -------------------------------------
 part_sectors=$((disk_sectors - part_start))
@@ -224,25 +233,23 @@ mkdir -p "$final/debs"
 mv "$work/vmlinuz" "$work/initrd.gz" "$work/guest.iso" "$work/guest.img" "$work/guest.vhd" "$final/"
 # The .debs the guest came from, next to it (hard links into .../guest/debs: no second copy).
 ln -f "$kdeb" "$bdeb" "$final/debs/" 2>/dev/null || cp "$kdeb" "$bdeb" "$final/debs/"
-built="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-cat > "$final/manifest.json" <<EOF
-{
-  "kernel": "$out/vmlinuz",
-  "initrd": "$out/initrd.gz",
-  "cmdline": "$cmdline",
-  "iso": "$out/guest.iso",
-  "vhd": "$out/guest.vhd",
-  "rawImage": "$out/guest.img",
-  "packages": $packages_json,
-  "built": "$built"
-}
-EOF
+OUT="$out" CMDLINE="$cmdline" PACKAGES="$packages_json" node -e '
+  const { OUT, CMDLINE, PACKAGES } = process.env;
+  const at = (name) => require("node:path").join(OUT, name);
+  const manifest = {
+    kernel: at("vmlinuz"), initrd: at("initrd.gz"), cmdline: CMDLINE, iso: at("guest.iso"), vhd: at("guest.vhd"),
+    rawImage: at("guest.img"), packages: JSON.parse(PACKAGES), built: new Date().toISOString(),
+  };
+  process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
+' > "$final/manifest.json"
 rm -rf "$out"
 mv "$final" "$out"
 
 # Keep the three newest builds; older keys are from older versions of this script or the packages.
 # shellcheck disable=SC2012
 ls -1dt "$cache"/*/manifest.json 2>/dev/null | tail -n +4 | while IFS= read -r m; do rm -rf "$(dirname "$m")"; done
+# ... and the .debs that no kept build links to any more.
+find "$debs" -name '*.deb' -links 1 -delete
 
 log "built in ${SECONDS} s: $out"
 echo "$out/manifest.json"

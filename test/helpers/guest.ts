@@ -3,7 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The test guest's files (test/guest/build-guest.sh writes them, with this manifest, into the cache). */
+/**
+ * The test guest's files (test/guest/build-guest.sh writes them, with this manifest, into the cache). They are
+ * shared by every test and every run: never write to them. A test that needs a writable disk copies the raw
+ * image or puts a differencing disk on top of the VHD.
+ */
 export interface TestGuest {
   /** bzImage for direct kernel boot. */
   kernel: string;

@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: two folders up from test/helpers, three from its compiled copy in dist/test/helpers. */
+export const repoRoot = (() => {
+  const up2 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  return path.basename(up2) === 'dist' ? path.dirname(up2) : up2;
+})();
 
 /** A compiled script under dist/ (npm test builds first; running vitest alone needs `npm run build`). */
 export function built(relative: string): string {

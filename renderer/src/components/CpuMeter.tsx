@@ -1,0 +1,14 @@
+import { t } from '../i18n/index.js';
+
+/** A small bar for the host CPU the VM uses (percent of one core). */
+export function CpuMeter({ percent }: { percent: number }) {
+  const shown = Math.round(percent);
+  return (
+    <span className="cpu-meter" title={t('vm.cpuTitle', { percent: shown })}>
+      <span className="cpu-bar" aria-hidden="true">
+        <span className="cpu-fill" style={{ width: `${Math.min(100, Math.max(2, shown))}%` }} />
+      </span>
+      <span className="cpu-text">{t('vm.cpu', { percent: shown })}</span>
+    </span>
+  );
+}

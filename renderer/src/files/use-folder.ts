@@ -1,0 +1,81 @@
+import { useCallback, useState } from 'react';
+import type { RequestResults } from '../../../main/api/requests.js';
+import { useClient } from '../state/client-context.js';
+import { sentence } from '../state/errors.js';
+import { toClientError } from '../transport/index.js';
+import { basename, dirname } from './paths.js';
+
+export type Listing = RequestResults['files.list'];
+
+/** The last folder a file was chosen from, so the chooser opens there next time. */
+let lastFolder: string | undefined;
+
+/** A folder on the host as listed by files.list, and the moves a file chooser makes in it. */
+export function useFolder() {
+  const client = useClient();
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  const open = useCallback(
+    async (path?: string): Promise<boolean> => {
+      setLoading(true);
+      try {
+        const l = await client.request('files.list', path ? { path } : {});
+        setListing(l);
+        setError(null);
+        lastFolder = l.path;
+        return true;
+      } catch (e) {
+        setError(sentence(toClientError(e).message.replace(/^path: /, '')));
+        return false;
+      } finally {
+        setLoading(false);
+      }
+    },
+    [client],
+  );
+
+  /** Where to start: the folder of the current value, else the last folder used, else the home folder. */
+  const start = useCallback(
+    async (current?: string) => {
+      if (current && (await open(dirname(current)))) return;
+      if (!(await open(lastFolder))) await open();
+    },
+    [open],
+  );
+
+  /**
+   * A typed path: a folder is opened; a file in an existing folder is the answer (returned); anything else
+   * is an error shown in the chooser.
+   */
+  const resolveTyped = useCallback(
+    async (typed: string): Promise<string | null> => {
+      try {
+        const l = await client.request('files.list', { path: typed });
+        setListing(l);
+        setError(null);
+        lastFolder = l.path;
+        return null;
+      } catch {
+        // not a folder: a file, perhaps
+      }
+      try {
+        const parent = await client.request('files.list', { path: dirname(typed) });
+        const name = basename(typed);
+        const entry = parent.entries.find((e) => e.name === name);
+        if (entry?.kind === 'file') {
+          lastFolder = parent.path;
+          return entry.path;
+        }
+      } catch {
+        // the folder is not there either
+      }
+      setError(sentence(`${typed} was not found`));
+      return null;
+    },
+    [client],
+  );
+
+  return { listing, error, loading, open, start, resolveTyped };
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { DeleteDialog } from '../components/DeleteDialog.js';
+import { EmptyLibrary } from '../components/EmptyLibrary.js';
+import { HostWarnings } from '../components/HostWarnings.js';
+import { Toolbar } from '../components/Toolbar.js';
+import { VmList } from '../components/VmList.js';
+import { VmSummaryPanel } from '../components/VmSummaryPanel.js';
+import { t } from '../i18n/index.js';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
+import { isPowerAction, type VmAction } from '../state/actions.js';
+import { useHostInfo } from '../state/host-info.js';
+import type { LibraryState } from '../state/library.js';
+import { NoticeArea, useNotices } from '../state/notices.js';
+import { openConsoleView } from '../state/route.js';
+import { useVmActions } from '../state/vm-actions.js';
+import { useVmDetails } from '../state/vm-details.js';
+import { NewVmWizard } from '../wizard/NewVmWizard.js';
+import { useMenuItems } from './menu-items.js';
+import { useSelection } from './selection.js';
+
+type Dialog = { kind: 'new' } | { kind: 'settings' } | { kind: 'delete' } | null;
+
+/** The main window ("Kaso Console"): toolbar, the machines on the left, the selected one on the right. */
+export function LibraryWindow({ library }: { library: LibraryState }) {
+  const host = useHostInfo();
+  const actions = useVmActions();
+  const { push } = useNotices();
+  const [selectedId, select] = useSelection(library.vms);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [revision, setRevision] = useState(0);
+  const vm = library.vms.find((v) => v.id === selectedId);
+  const details = useVmDetails(vm, revision);
+
+  const act = (action: VmAction, target = vm) => {
+    if (!target) return;
+    if (isPowerAction(action)) void actions.run(target, action);
+    else {
+      select(target.id);
+      setDialog({ kind: action === 'settings' ? 'settings' : 'delete' });
+    }
+  };
+  const open = (target = vm) => {
+    if (!target) return;
+    if (actions.enabled(target, 'start')) void actions.run(target, 'start').then((ok) => ok && openConsoleView(target.id));
+    else if (target.state !== 'off') openConsoleView(target.id);
+  };
+  const menuItems = useMenuItems(actions.enabled, act, open);
+
+  return (
+    <div className="window library-window">
+      <header className="app-header">
+        <h1 className="app-title">{t('app.title')}</h1>
+        <Toolbar vm={vm} enabled={actions.enabled} onNew={() => setDialog({ kind: 'new' })} onAction={(a) => act(a)} />
+      </header>
+      <HostWarnings host={host} connected={library.connected} />
+      {library.loaded && library.vms.length === 0 ? (
+        library.error ? <div className="load-error" role="alert">{library.error.message}</div> : <EmptyLibrary onNew={() => setDialog({ kind: 'new' })} />
+      ) : (
+        <main className="library">
+          <VmList vms={library.vms} selectedId={selectedId} onSelect={select} onOpen={open} onDelete={(v) => actions.enabled(v, 'delete') && act('delete', v)} menuItems={menuItems} />
+          {vm ? (
+            <VmSummaryPanel
+              vm={vm}
+              details={details}
+              busy={!!actions.busy[vm.id]}
+              onStart={() => act('start')}
+              onResume={() => act('resume')}
+              onConnect={() => openConsoleView(vm.id)}
+            />
+          ) : (
+            <section className="summary summary-none muted">{library.loaded ? t('summary.noneSelected') : t('common.loading')}</section>
+          )}
+        </main>
+      )}
+      <NoticeArea />
+      {dialog?.kind === 'new' && (
+        <NewVmWizard
+          host={host}
+          takenNames={library.vms.map((v) => v.name)}
+          onCancel={() => setDialog(null)}
+          onCreated={(created) => {
+            setDialog(null);
+            select(created.id);
+            push('info', t('wizard.created', { name: created.name }));
+          }}
+        />
+      )}
+      {dialog?.kind === 'settings' && details && (
+        <SettingsDialog
+          vm={details}
+          live={vm}
+          host={host}
+          onCancel={() => setDialog(null)}
+          onSaved={() => {
+            setDialog(null);
+            setRevision((r) => r + 1);
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && details && (
+        <DeleteDialog
+          vm={details}
+          onCancel={() => setDialog(null)}
+          onDone={(result) => {
+            setDialog(null);
+            push('info', result.keptFiles.length ? t('delete.doneKept', { name: details.name, n: result.keptFiles.length }) : t('delete.done', { name: details.name }));
+          }}
+        />
+      )}
+    </div>
+  );
+}

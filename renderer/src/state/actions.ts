@@ -1,0 +1,58 @@
+import type { RequestName } from '../../../main/api/requests.js';
+import type { VmState } from '../../../main/api/vm-state.js';
+import type { MessageKey } from '../i18n/index.js';
+
+/** What a person can do to a VM from the toolbar, the context menu or the console. */
+export type VmAction = 'start' | 'turnOff' | 'shutdown' | 'save' | 'pause' | 'resume' | 'reset' | 'ctrlAltDel' | 'settings' | 'delete';
+export type PowerAction = Exclude<VmAction, 'settings' | 'delete'>;
+
+/** The states each action is allowed in: the host's rules (main/host/lifecycle.ts), so buttons match them. */
+export const ACTION_STATES: Record<VmAction, readonly VmState[]> = {
+  start: ['off', 'saved', 'crashed'],
+  turnOff: ['starting', 'running', 'paused'],
+  shutdown: ['running'],
+  save: ['running', 'paused'],
+  pause: ['running'],
+  resume: ['paused'],
+  reset: ['running', 'paused'],
+  ctrlAltDel: ['running'],
+  settings: ['off', 'saved', 'crashed'],
+  delete: ['off', 'saved', 'crashed'],
+};
+
+export const POWER_REQUESTS: Record<PowerAction, RequestName & `vm.${string}`> = {
+  start: 'vm.start',
+  turnOff: 'vm.turnOff',
+  shutdown: 'vm.shutdown',
+  save: 'vm.save',
+  pause: 'vm.pause',
+  resume: 'vm.resume',
+  reset: 'vm.reset',
+  ctrlAltDel: 'vm.ctrlAltDel',
+};
+
+export const ACTION_LABELS: Record<VmAction, MessageKey> = {
+  start: 'action.start',
+  turnOff: 'action.turnOff',
+  shutdown: 'action.shutdown',
+  save: 'action.save',
+  pause: 'action.pause',
+  resume: 'action.resume',
+  reset: 'action.reset',
+  ctrlAltDel: 'action.ctrlAltDel',
+  settings: 'action.settings',
+  delete: 'action.delete',
+};
+
+export function canDo(action: VmAction, state: VmState | undefined): boolean {
+  return state !== undefined && ACTION_STATES[action].includes(state);
+}
+
+/** A VM whose engine is up: it has a screen to connect to. */
+export function isLive(state: VmState | undefined): boolean {
+  return state === 'running' || state === 'paused' || state === 'saving' || state === 'stopping';
+}
+
+export function isPowerAction(action: VmAction): action is PowerAction {
+  return action !== 'settings' && action !== 'delete';
+}
