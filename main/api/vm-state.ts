@@ -39,3 +39,21 @@ export interface VmSummary {
   /** Host CPU used by the VM's process, percent of one core (while running). */
   cpuPercent: number | null;
 }
+
+/** What a person may do to a VM in each state: the host enforces it, the toolbar enables exactly these. */
+export const VM_ACTIONS = {
+  start: ['off', 'saved', 'crashed'],
+  turnOff: ['starting', 'running', 'paused'],
+  shutdown: ['running'],
+  pause: ['running'],
+  resume: ['paused'],
+  reset: ['running', 'paused'],
+  save: ['running', 'paused'],
+  ctrlAltDel: ['running'],
+  discardSavedState: ['saved'],
+  // A saved state belongs to the hardware it was saved on: no changes until it is resumed or discarded.
+  edit: ['off', 'crashed'],
+  delete: ['off', 'saved', 'crashed'],
+} as const satisfies Record<string, readonly VmState[]>;
+
+export type VmActionName = keyof typeof VM_ACTIONS;

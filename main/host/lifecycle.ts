@@ -1,21 +1,7 @@
 import { ApiError } from '../api/requests.js';
-import { STATE_LABELS, type VmState } from '../api/vm-state.js';
+import { STATE_LABELS, VM_ACTIONS, type VmState } from '../api/vm-state.js';
 
-/** What a person may do to a VM in each state (the toolbar enables exactly these). */
-export const ACTIONS = {
-  start: ['off', 'saved', 'crashed'],
-  turnOff: ['starting', 'running', 'paused'],
-  shutdown: ['running'],
-  pause: ['running'],
-  resume: ['paused'],
-  reset: ['running', 'paused'],
-  save: ['running', 'paused'],
-  ctrlAltDel: ['running'],
-  discardSavedState: ['saved'],
-  // A saved state belongs to the hardware it was saved on: no changes until it is resumed or discarded.
-  edit: ['off', 'crashed'],
-  delete: ['off', 'saved', 'crashed'],
-} as const satisfies Record<string, readonly VmState[]>;
+export const ACTIONS = VM_ACTIONS;
 
 export type Action = keyof typeof ACTIONS;
 

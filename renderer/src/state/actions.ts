@@ -1,24 +1,13 @@
 import type { RequestName } from '../../../main/api/requests.js';
-import type { VmState } from '../../../main/api/vm-state.js';
+import { VM_ACTIONS, type VmState } from '../../../main/api/vm-state.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** What a person can do to a VM from the toolbar, the context menu or the console. */
 export type VmAction = 'start' | 'turnOff' | 'shutdown' | 'save' | 'pause' | 'resume' | 'reset' | 'ctrlAltDel' | 'settings' | 'delete';
 export type PowerAction = Exclude<VmAction, 'settings' | 'delete'>;
 
-/** The states each action is allowed in: the host's rules (main/host/lifecycle.ts), so buttons match them. */
-export const ACTION_STATES: Record<VmAction, readonly VmState[]> = {
-  start: ['off', 'saved', 'crashed'],
-  turnOff: ['starting', 'running', 'paused'],
-  shutdown: ['running'],
-  save: ['running', 'paused'],
-  pause: ['running'],
-  resume: ['paused'],
-  reset: ['running', 'paused'],
-  ctrlAltDel: ['running'],
-  settings: ['off', 'saved', 'crashed'],
-  delete: ['off', 'saved', 'crashed'],
-};
+/** The states each action is allowed in: the host's own rules, so the buttons match what it accepts. */
+export const ACTION_STATES: Record<VmAction, readonly VmState[]> = { ...VM_ACTIONS, settings: VM_ACTIONS.edit };
 
 export const POWER_REQUESTS: Record<PowerAction, RequestName & `vm.${string}`> = {
   start: 'vm.start',
