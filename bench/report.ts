@@ -12,10 +12,12 @@ export interface Side {
   /** Set for I/O measurements: work per run, for ops/s and MiB/s. */
   ops?: number;
   bytes?: number;
+  /** What the samples measure when not milliseconds ('%', 'MiB', 'fps'). */
+  unit?: string;
 }
 
 export interface Row {
-  group: 'convert' | 'io' | 'create';
+  group: 'convert' | 'io' | 'create' | 'vm';
   name: string;
   kaso: Side;
   peer: Side | null;
@@ -86,6 +88,7 @@ function round3(x: number): number {
 
 function showSide(s: Side | null): string {
   if (!s) return '-';
+  if (s.unit && s.unit !== 'ms') return `${fmtNum(s.medianMs)} ${s.unit}`;
   if (s.ops !== undefined && s.bytes !== undefined) {
     const secs = s.medianMs / 1000;
     return `${fmtCount(s.ops / secs)} op/s ${fmtNum(s.bytes / secs / 2 ** 20)} MiB/s`;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- GROUP...] [--reps N]`: Kaso against peers measured in the same run, as ratios of
  * medians. Groups: convert (vs qemu-img convert), io (dynamic disk and differencing chain vs plain file I/O),
- * create (library create times, with qemu-img create beside them). Default: all.
+ * create (library create times, with qemu-img create beside them), vm (the embedded engine against bare v86:
+ * boot, idle CPU, memory, graphics stream). Default: all.
  *
  * Prints a table and writes a JSON summary to /tmp/kaso-bench-latest.json. The exit code says whether the
  * benchmarks ran, not whether targets were met: a shared machine is too noisy to gate on.
@@ -10,6 +11,7 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
+import { benchVm } from './vm.js';
 import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
 import { printTable, writeJson, type Row } from './report.js';
 
@@ -17,6 +19,7 @@ const GROUPS = {
   convert: benchConvert,
   io: benchIo,
   create: benchCreate,
+  vm: benchVm,
 } satisfies Record<string, (ctx: BenchContext) => Promise<Row[]>>;
 type Group = keyof typeof GROUPS;
 

@@ -19,7 +19,8 @@ export type ConsoleFromVm =
    * `height` scan lines, `width` pixels (8, 9 or 16), which pages flags 0 and 2 select.
    */
   | { t: 'font'; width: number; height: number; copy8thCol: boolean; pageA: number; pageB: number; bitmap: Uint8Array }
-  | { t: 'rect'; x: number; y: number; width: number; height: number; rgba: Uint8Array }
+  /** `capturedAt`: when the VM's process first saw the oldest change in these pixels (ms since the epoch), for latency. */
+  | { t: 'rect'; x: number; y: number; width: number; height: number; rgba: Uint8Array; capturedAt?: number }
   | { t: 'serial'; port: 1 | 2; data: Uint8Array };
 
 export type ConsoleToVm =
@@ -31,7 +32,12 @@ export type ConsoleToVm =
   | { t: 'serial'; port: 1 | 2; data: Uint8Array }
   | { t: 'ctrl-alt-del' }
   /** Send the whole screen again (a viewer that just attached, or lost track). */
-  | { t: 'refresh' };
+  | { t: 'refresh' }
+  /**
+   * `count` graphics rectangles were drawn. A viewer may have two unacknowledged at most: past that its
+   * changes are merged and sent when it catches up, so a slow viewer sees fewer frames, never old ones.
+   */
+  | { t: 'frame-ack'; count: number };
 
 /** Text cell flags (as v86 reports them). */
 export const CELL_BLINK = 1;

@@ -84,7 +84,7 @@ async function handle(msg: HostToEngine, ports: MessagePortLike[]): Promise<void
       return finish({ t: 'saved', file: msg.file, bytes, ms: Date.now() - started });
     }
     case 'console':
-      if (msg.msg.t === 'refresh' && hostSink) return hub.fromViewer(hostSink, msg.msg);
+      if ((msg.msg.t === 'refresh' || msg.msg.t === 'frame-ack') && hostSink) return hub.fromViewer(hostSink, msg.msg);
       return engine.input(msg.msg);
     case 'subscribe':
       if (msg.on && !hostSink) {

@@ -16,6 +16,8 @@ export class ScreenModel {
   /** The graphics frame, RGBA. */
   frame = new Uint8Array(0);
 
+  /** Goes up with every change to what the screen shows (a screenshot of an unchanged screen can be reused). */
+  version = 0;
   private dirtyRows = new Uint8Array(25);
   private dirtyY: [number, number] | null = null;
   private modeChanged = true;
@@ -33,6 +35,7 @@ export class ScreenModel {
     c[at + 2] = bg;
     c[at + 3] = fg;
     this.dirtyRows[row] = 1;
+    this.version++;
   }
 
   setTextSize(cols: number, rows: number): void {
@@ -40,12 +43,14 @@ export class ScreenModel {
     this.text = { ...this.text, cols, rows, cells: new Int32Array(cols * rows * 4) };
     this.dirtyRows = new Uint8Array(rows).fill(1);
     this.modeChanged = true;
+    this.version++;
   }
 
   setGraphical(graphical: boolean): void {
     if (graphical === this.graphical) return;
     this.graphical = graphical;
     this.modeChanged = true;
+    this.version++;
     if (!graphical) this.dirtyRows.fill(1);
   }
 
@@ -55,6 +60,7 @@ export class ScreenModel {
     this.height = height;
     this.frame = new Uint8Array(width * height * 4);
     this.modeChanged = true;
+    this.version++;
     this.dirtyY = [0, height];
   }
 
@@ -63,6 +69,7 @@ export class ScreenModel {
     if (c.row === row && c.col === col) return;
     this.text.cursor = { ...c, row, col };
     this.cursorChanged = true;
+    this.version++;
   }
 
   setCursorShape(start: number, end: number, enabled: boolean): void {
@@ -70,6 +77,7 @@ export class ScreenModel {
     if (c.start === start && c.end === end && c.enabled === enabled) return;
     this.text.cursor = { ...c, start, end, enabled };
     this.cursorChanged = true;
+    this.version++;
   }
 
   setFont(font: Omit<FontInfo, 'pageA' | 'pageB'>, bitmapChanged: boolean): void {
@@ -77,12 +85,14 @@ export class ScreenModel {
     if (f && !bitmapChanged && f.width === font.width && f.height === font.height && f.copy8thCol === font.copy8thCol) return;
     this.font = { ...font, pageA: f?.pageA ?? 0, pageB: f?.pageB ?? 0, bitmap: font.bitmap.slice() };
     this.fontChanged = true;
+    this.version++;
   }
 
   setFontPages(pageA: number, pageB: number): void {
     if (!this.font || (this.font.pageA === pageA && this.font.pageB === pageB)) return;
     this.font = { ...this.font, pageA, pageB };
     this.fontChanged = true;
+    this.version++;
   }
 
   /** Copies pixels (RGBA rows of `stride` pixels) into the frame at (x, y). */
@@ -102,22 +112,28 @@ export class ScreenModel {
       if (changedFrom < 0) changedFrom = y + row;
       changedTo = y + row + 1;
     }
+    if (changedFrom >= 0) this.version++;
     if (changedFrom >= 0) this.dirtyY = this.dirtyY ? [Math.min(this.dirtyY[0], changedFrom), Math.max(this.dirtyY[1], changedTo)] : [changedFrom, changedTo];
   }
 
-  /** The changes since the last call, as console messages (empty when nothing changed). */
-  takeUpdates(): ConsoleFromVm[] {
-    const out: ConsoleFromVm[] = [];
+  /**
+   * The changes since the last call: console messages for everything but graphics pixels, and the rows of
+   * the graphics frame that changed (each viewer gets its rectangle of them at its own pace: rect()).
+   */
+  takeUpdates(): { messages: ConsoleFromVm[]; dirtyRows: [number, number] | null } {
     if (this.modeChanged) {
       this.modeChanged = false;
-      return this.fullState();
+      const all = this.fullState();
+      return { messages: all.filter((m) => m.t !== 'rect'), dirtyRows: this.graphical && this.height > 0 ? [0, this.height] : null };
     }
+    const out: ConsoleFromVm[] = [];
+    let dirtyRows: [number, number] | null = null;
     if (this.fontChanged && this.font) {
       this.fontChanged = false;
       out.push({ t: 'font', ...this.font, bitmap: this.font.bitmap.slice() });
     }
     if (this.graphical) {
-      if (this.dirtyY) out.push(this.rectMessage(this.dirtyY[0], this.dirtyY[1]));
+      dirtyRows = this.dirtyY;
       this.dirtyY = null;
     } else {
       const rows: number[] = [];
@@ -127,7 +143,7 @@ export class ScreenModel {
       if (this.cursorChanged) out.push({ t: 'cursor', ...this.text.cursor });
     }
     this.cursorChanged = false;
-    return out;
+    return { messages: out, dirtyRows };
   }
 
   /** Everything a viewer needs to draw the screen from nothing. */
@@ -135,7 +151,7 @@ export class ScreenModel {
     const out: ConsoleFromVm[] = [];
     if (this.graphical) {
       out.push({ t: 'mode', graphical: true, width: this.width, height: this.height });
-      if (this.height > 0) out.push(this.rectMessage(0, this.height));
+      if (this.height > 0) out.push(this.rect(0, this.height));
     } else {
       const t = this.text;
       out.push({ t: 'mode', graphical: false, cols: t.cols, rows: t.rows });
@@ -178,8 +194,9 @@ export class ScreenModel {
     return { t: 'text', cols: t.cols, rows, cells };
   }
 
-  private rectMessage(fromY: number, toY: number): ConsoleFromVm {
+  /** Rows [fromY, toY) of the graphics frame as they are now, stamped with the time they were taken. */
+  rect(fromY: number, toY: number, capturedAt = Date.now()): Extract<ConsoleFromVm, { t: 'rect' }> {
     const rgba = this.frame.slice(fromY * this.width * 4, toY * this.width * 4);
-    return { t: 'rect', x: 0, y: fromY, width: this.width, height: toY - fromY, rgba };
+    return { t: 'rect', x: 0, y: fromY, width: this.width, height: toY - fromY, rgba, capturedAt };
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFirmware } from '../../native-shims/firmware.js';
-import type { ConsoleFromVm, ConsoleToVm } from '../api/console.js';
+import type { ConsoleToVm } from '../api/console.js';
 import {
   ApiError,
   parseRequest,
@@ -18,6 +18,7 @@ import { isKnownKey } from '../engine/keyboard/scancodes.js';
 import { bootConfig } from './boot-config.js';
 import { ensureAllowed, type Action } from './lifecycle.js';
 import { VmLibrary, type VmRecord } from './vm-library.js';
+import { ConsoleRelay, type ConsoleViewer } from './console-relay.js';
 import { VmProcess } from './vm-process.js';
 import { productVersion } from './version.js';
 
@@ -33,10 +34,6 @@ interface Live {
   thumbnailVersion: number;
 }
 
-/** A console viewer the host relays to (web pages); Electron windows get a port straight to the VM. */
-export interface ConsoleViewer {
-  send(msg: ConsoleFromVm): void;
-}
 
 type Handlers = { [N in RequestName]: (input: RequestInput<N>) => Promise<RequestResults[N]> };
 
@@ -50,7 +47,7 @@ export class HostService extends EventEmitter<{
   'stop-requested': [];
 }> {
   private readonly live = new Map<string, Live>();
-  private readonly viewers = new Map<string, Set<ConsoleViewer>>();
+  private readonly relays = new Map<string, ConsoleRelay>();
   private thumbnailTimer: NodeJS.Timeout | null = null;
 
   private constructor(readonly library: VmLibrary) {
@@ -216,21 +213,29 @@ export class HostService extends EventEmitter<{
 
   /** A web client's console: the host subscribes to the VM's stream and relays it. */
   openConsole(id: string, viewer: ConsoleViewer): { input: (msg: ConsoleToVm) => void; close: () => void } {
-    const set = this.viewers.get(id) ?? new Set<ConsoleViewer>();
-    this.viewers.set(id, set);
-    set.add(viewer);
+    const relay = this.relayOf(id);
+    relay.add(viewer);
     const proc = this.liveOf(id).process;
     if (proc) {
-      if (set.size === 1) proc.send({ t: 'subscribe', on: true });
+      if (relay.size === 1) proc.send({ t: 'subscribe', on: true });
       else proc.send({ t: 'console', msg: { t: 'refresh' } }); // the newcomer needs the whole screen
     }
     return {
-      input: (msg) => this.liveOf(id).process?.send({ t: 'console', msg }),
+      input: (msg) => relay.fromViewer(viewer, msg),
       close: () => {
-        set.delete(viewer);
-        if (set.size === 0) this.liveOf(id).process?.send({ t: 'subscribe', on: false });
+        relay.remove(viewer);
+        if (relay.size === 0) this.liveOf(id).process?.send({ t: 'subscribe', on: false });
       },
     };
+  }
+
+  private relayOf(id: string): ConsoleRelay {
+    let relay = this.relays.get(id);
+    if (!relay) {
+      relay = new ConsoleRelay((msg) => this.live.get(id)?.process?.send({ t: 'console', msg }));
+      this.relays.set(id, relay);
+    }
+    return relay;
   }
 
   /** Inside Electron: hands the VM's process one end of a channel whose other end goes to a window. */
@@ -286,14 +291,14 @@ export class HostService extends EventEmitter<{
       l.reason = m;
       this.changed(record);
     });
-    proc.on('console', (msg) => this.viewers.get(record.id)?.forEach((v) => v.send(msg)));
+    proc.on('console', (msg) => this.relays.get(record.id)?.fromEngine(msg));
     proc.on('ended', (how, detail) => {
       l.process = null;
       const current = this.library.list().find((r) => r.id === record.id) ?? record;
       this.setState(current, how, how === 'off' && detail === 'turned off' ? null : detail);
-      this.viewers.get(record.id)?.forEach((v) => v.send({ t: 'state', state: how, engineStatus: null }));
+      this.relays.get(record.id)?.fromEngine({ t: 'state', state: how, engineStatus: null });
     });
-    if ((this.viewers.get(record.id)?.size ?? 0) > 0) proc.send({ t: 'subscribe', on: true });
+    if ((this.relays.get(record.id)?.size ?? 0) > 0) proc.send({ t: 'subscribe', on: true });
   }
 
   private async stop(id: string, how: 'turnOff' | 'save'): Promise<VmSummary> {

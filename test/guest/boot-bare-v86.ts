@@ -84,6 +84,7 @@ const timer = setTimeout(() => void fail(`timed out after ${TIMEOUT_MS} ms`), TI
 
 await waitFor(PROMPT, 0);
 const msToPrompt = Math.round(performance.now() - started);
+process.stderr.write('PROMPT\n'); // the moment, for a benchmark timing this whole process from its start
 
 const asked = serial.length;
 emulator.serial0_send('echo hello-$((6*7))\n');
@@ -91,8 +92,19 @@ await waitFor('hello-42', asked);
 const msToAnswer = Math.round(performance.now() - started - msToPrompt);
 clearTimeout(timer);
 
+// KASO_IDLE_SECONDS=N: stay N seconds at the idle prompt and say how much CPU that cost (a benchmark's peer).
+const idleSeconds = Number(process.env.KASO_IDLE_SECONDS ?? 0);
+let idle: { idleCpuPercent: number; rssMiB: number } | Record<string, never> = {};
+if (idleSeconds > 0) {
+  await new Promise((r) => setTimeout(r, Number(process.env.KASO_IDLE_SETTLE_SECONDS ?? 0) * 1000)); // let the boot's tail finish
+  const before = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const used = process.cpuUsage(before);
+  idle = { idleCpuPercent: (100 * (used.user + used.system)) / (idleSeconds * 1e6), rssMiB: process.memoryUsage().rss / 1048576 };
+}
+
 process.stdout.write(
-  `${JSON.stringify({ mode, msToPrompt, msToAnswer, ready: serial.includes('KASO-GUEST-READY'), com2: com2.includes('KASO-COM2') })}\n`,
+  `${JSON.stringify({ mode, msToPrompt, msToAnswer, ready: serial.includes('KASO-GUEST-READY'), com2: com2.includes('KASO-COM2'), ...idle })}\n`,
 );
 await emulator.destroy();
 process.exit(0);

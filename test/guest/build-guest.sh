@@ -188,6 +188,18 @@ for n in "${order[@]}"; do
   cp "${ko_path[$n]}" "$root_fs/lib/modules/$n.ko"
   echo "$n" >> "$root_fs/lib/modules/load-order"
 done
+# On-demand modules (KASO_ON_DEMAND_MODULES): in the initramfs, loaded only by `kaso-load NAME`, which reads
+# /lib/modules/NAME.order (what the boot did not load already, dependencies first).
+ondemand="$(sed -n 's/^KASO_ON_DEMAND_MODULES="\(.*\)"$/\1/p' "$init_file")"
+for m in $ondemand; do
+  order=()
+  visit "$m"
+  : > "$root_fs/lib/modules/${m//-/_}.order"
+  for n in "${order[@]}"; do
+    cp "${ko_path[$n]}" "$root_fs/lib/modules/$n.ko"
+    echo "$n" >> "$root_fs/lib/modules/${m//-/_}.order"
+  done
+done
 (cd "$root_fs" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) | gzip -9n > "$work/initrd.gz"
 cp "$vmlinuz" "$work/vmlinuz"
 

@@ -5,6 +5,9 @@
  */
 export interface V86Inside {
   yield: (t: number, tick: number) => void;
+  next_tick: (t: number) => void;
+  /** True between ticks (set by next_tick, cleared when a tick starts). */
+  idle: boolean;
   yield_callback: (tick: number) => void;
   cpu: {
     in_hlt: Uint8Array;

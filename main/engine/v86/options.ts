@@ -32,7 +32,7 @@ export async function v86Options(config: EngineBootConfig, drives: V86Drives, in
     bios: { buffer: await read(config.firmware.bios) },
     vga_bios: { buffer: await read(config.firmware.vgaBios) },
     memory_size: config.memoryMiB * MiB,
-    vga_memory_size: 16 * MiB,
+    vga_memory_size: 8 * MiB, // v86's default: room for 1920x1080 at 32 bits
     boot_order: bootOrderCode(config.bootOrder),
     uart1: config.com[1],
     acpi: config.acpi,

@@ -39,6 +39,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   private rebootInPlace: (() => void) | null = null;
   private serialPending: [number[], number[]] = [[], []];
   private serialFlush: NodeJS.Immediate | null = null;
+  private lastShot: { key: string; shot: { png: Uint8Array; width: number; height: number } } | null = null;
 
   async boot(config: EngineBootConfig): Promise<string> {
     this.config = config;
@@ -201,8 +202,12 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     switch (what.kind) {
       case 'screenshot': {
         this.refreshScreen();
-        const p = this.screen.pixels();
-        return { kind: 'screenshot', ...encodePng(p.width, p.height, p.rgba, what.maxWidth) };
+        const key = `${this.screen.version}:${what.maxWidth ?? 0}`;
+        if (this.lastShot?.key !== key) {
+          const p = this.screen.pixels();
+          this.lastShot = { key, shot: encodePng(p.width, p.height, p.rgba, what.maxWidth) };
+        }
+        return { kind: 'screenshot', ...this.lastShot.shot }; // an unchanged screen is not drawn and encoded again
       }
       case 'text-screen':
         return { kind: 'text-screen', rows: this.screen.textRows(), mode: this.screen.graphical ? 'graphics' : 'text' };

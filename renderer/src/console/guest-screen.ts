@@ -20,6 +20,8 @@ export class GuestScreen {
   private blinking = new Uint8Array(25);
   private rects: { x: number; y: number; width: number; height: number; rgba: Uint8Array }[] = [];
   private blinkOn = true;
+  /** Graphics rectangles received and not yet acknowledged to the VM (see 'frame-ack'). */
+  private toAck = 0;
   /** The canvas must be resized (and so cleared) before the next draw. */
   resized = true;
 
@@ -58,12 +60,19 @@ export class GuestScreen {
         return !this.graphical;
       }
       case 'rect':
-        if (!this.graphical) return false;
-        this.rects.push(msg);
+        this.toAck++; // drawn or not, it is acknowledged with the next draw, or the VM would hold frames back
+        if (this.graphical) this.rects.push(msg);
         return true;
       default:
         return false;
     }
+  }
+
+  /** How many rectangles the last draws took in since the last call (to acknowledge to the VM). */
+  takeAcks(): number {
+    const n = this.toAck;
+    this.toAck = 0;
+    return n;
   }
 
   /** Flips blinking text and the cursor; returns whether anything must be redrawn. */

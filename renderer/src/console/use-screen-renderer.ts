@@ -32,6 +32,8 @@ export function useScreenRenderer(channel: ConsoleChannel | null, canvasRef: Ref
         canvas.height = screen.height;
       }
       screen.draw(ctx);
+      const drawn = screen.takeAcks();
+      if (drawn > 0) channel.send({ t: 'frame-ack', count: drawn }); // lets the VM send the next frame
       const key = `${screen.graphical}:${screen.resolution}:${screen.width}x${screen.height}`;
       if (key !== shown) {
         shown = key;
