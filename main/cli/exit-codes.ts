@@ -16,6 +16,14 @@ Exit codes:
   2    the disk is unusable (damaged, not a VHD, parent missing) or the arguments are invalid
   130  cancelled with Ctrl-C (nothing half-written is left behind)`;
 
+export const VM_EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  1    the host refused or the operation failed (the VM's state does not allow it, the engine failed,
+       serial --expect timed out)
+  2    the arguments are invalid, or no VM has that name
+  130  cancelled with Ctrl-C`;
+
 export function exitCodeFor(code: DiskErrorCode): number {
   switch (code) {
     case 'CANCELLED':

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { EXIT_CODES_HELP } from '../exit-codes.js';
+import { VM_EXIT_CODES_HELP } from '../exit-codes.js';
 import { serialCommand } from './serial-command.js';
 import { screenCommand, screenshotCommand, typeCommand } from './screen-commands.js';
 import { actionCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand } from './vm-commands.js';
@@ -25,7 +25,7 @@ export function vmCommand(): Command {
     typeCommand(),
     serialCommand(),
   ];
-  for (const s of subs) vm.addCommand(s.addHelpText('after', EXIT_CODES_HELP));
+  for (const s of subs) vm.addCommand(s.addHelpText('after', VM_EXIT_CODES_HELP));
   vm.addHelpText('after', '\nThe commands act on the running host (the app or `kaso serve`); when none runs, one starts in the background.');
   return vm;
 }
