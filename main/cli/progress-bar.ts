@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { humanSize } from '../disk/index.js';
+import { formatBytes } from '../disk/index.js';
 
 export interface ProgressBar {
   update(done: number, total: number): void;
@@ -14,7 +14,7 @@ export function progressBar(label: string, unit: 'bytes' | 'blocks', enabled = p
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   // Loaded only for a terminal: scripts do not pay for it at start-up.
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
-  const fmt = (v: number) => (unit === 'bytes' ? humanSize(v) : `${v} blocks`);
+  const fmt = (v: number) => (unit === 'bytes' ? formatBytes(v) : `${v} blocks`);
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -8,6 +8,7 @@ import { readPlaceholder } from './linked-placeholder.js';
 import { openDisk } from './open.js';
 import { readLocators } from './parent-locate.js';
 import { SparseDisk } from './sparse-disk.js';
+import { formatBytes } from '../api/units.js';
 
 export interface DiskInfo {
   path: string;
@@ -91,10 +92,10 @@ export function formatInfo(i: DiskInfo): string[] {
   const lines = [
     `File:          ${i.path}`,
     `Type:          ${i.type}`,
-    `Virtual size:  ${humanSize(i.virtualSize)} (${i.virtualSize} bytes)`,
-    `File size:     ${humanSize(i.fileSize)} (${i.fileSize} bytes)`,
+    `Virtual size:  ${formatBytes(i.virtualSize)} (${i.virtualSize} bytes)`,
+    `File size:     ${formatBytes(i.fileSize)} (${i.fileSize} bytes)`,
   ];
-  if (i.blockSize) lines.push(`Block size:    ${humanSize(i.blockSize)}`, `Allocated:     ${humanSize(i.allocatedSize ?? 0)}`);
+  if (i.blockSize) lines.push(`Block size:    ${formatBytes(i.blockSize)}`, `Allocated:     ${formatBytes(i.allocatedSize ?? 0)}`);
   if (i.uniqueId) lines.push(`Unique id:     ${i.uniqueId}`);
   if (i.creator) lines.push(`Creator:       ${i.creator.application} ${i.creator.version} (${i.creator.hostOs})`);
   if (i.geometry) lines.push(`Geometry:      C/H/S ${i.geometry.cylinders}/${i.geometry.heads}/${i.geometry.sectorsPerTrack}`);
@@ -105,15 +106,4 @@ export function formatInfo(i: DiskInfo): string[] {
   i.parents.forEach((p, n) => lines.push(`${n === 0 ? 'Parent chain:  ' : '               '}${p.path}  {${p.uniqueId}}`));
   if (i.parentError) lines.push(`Parent:        ${i.parentError}`);
   return lines;
-}
-
-export function humanSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { convertDisk, humanSize, type OutputType } from '../../disk/index.js';
+import { convertDisk, formatBytes, type OutputType } from '../../disk/index.js';
 import { runAction } from '../command-runner.js';
 import { parseSize } from '../size.js';
 
@@ -24,7 +24,7 @@ export function convertCommand(): Command {
         });
         bar.stop();
         ctx.print(result, () => [
-          `Converted ${input} to ${type} ${result.path} (${humanSize(result.virtualSize)}; ${humanSize(result.dataBytes)} of data)`,
+          `Converted ${input} to ${type} ${result.path} (${formatBytes(result.virtualSize)}; ${formatBytes(result.dataBytes)} of data)`,
         ]);
       }),
     );

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DiskError, createDifferencing, createDynamic, createFixed, createLinked, humanSize } from '../../disk/index.js';
+import { DiskError, createDifferencing, createDynamic, createFixed, createLinked, formatBytes } from '../../disk/index.js';
 import { runAction } from '../command-runner.js';
 import { parseSize } from '../size.js';
 
@@ -57,7 +57,7 @@ Examples:
             result = await createFixed(file, size, { preallocate: o.preallocate, signal: ctx.signal, onProgress: bar.update });
           } else result = await createDynamic(file, size, blockSize);
         }
-        ctx.print({ ...result, type: o.type }, () => [`Created ${o.type} disk ${result.path} (${humanSize(result.virtualSize)}, ${result.virtualSize} bytes)`]);
+        ctx.print({ ...result, type: o.type }, () => [`Created ${o.type} disk ${result.path} (${formatBytes(result.virtualSize)}, ${result.virtualSize} bytes)`]);
       }),
     );
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { compactDisk, expandDisk, humanSize, mergeDisk, reparentDisk } from '../../disk/index.js';
+import { compactDisk, expandDisk, formatBytes, mergeDisk, reparentDisk } from '../../disk/index.js';
 import { runAction } from '../command-runner.js';
 import { parseSize } from '../size.js';
 
@@ -15,7 +15,7 @@ export function compactCommand(): Command {
         const r = await compactDisk(file, { signal: ctx.signal, onProgress: bar.update });
         bar.stop();
         ctx.print(r, () => [
-          `Compacted ${r.path}: ${humanSize(r.oldFileSize)} -> ${humanSize(r.fileSize)} (${r.blocksFreed} empty blocks released, ${r.blocksMoved} moved)`,
+          `Compacted ${r.path}: ${formatBytes(r.oldFileSize)} -> ${formatBytes(r.fileSize)} (${r.blocksFreed} empty blocks released, ${r.blocksMoved} moved)`,
         ]);
       }),
     );
@@ -39,7 +39,7 @@ depend on the parent. An interrupted merge loses nothing: run it again to finish
         const bar = ctx.progress('Merging', 'blocks');
         const r = await mergeDisk(child, { keepChild: o.keepChild, searchFolders: o.search, signal: ctx.signal, onProgress: bar.update });
         bar.stop();
-        ctx.print(r, () => [`Merged ${humanSize(r.mergedBytes)} into ${r.parent}${r.childDeleted ? `; deleted ${child}` : ''}`]);
+        ctx.print(r, () => [`Merged ${formatBytes(r.mergedBytes)} into ${r.parent}${r.childDeleted ? `; deleted ${child}` : ''}`]);
       }),
     );
 }
@@ -53,7 +53,7 @@ export function expandCommand(): Command {
     .action(
       runAction(async (ctx, file: string, o: { size: string }) => {
         const r = await expandDisk(file, parseSize(o.size));
-        ctx.print(r, () => [`Expanded ${r.path}: ${humanSize(r.oldSize)} -> ${humanSize(r.virtualSize)} (${r.virtualSize} bytes)`]);
+        ctx.print(r, () => [`Expanded ${r.path}: ${formatBytes(r.oldSize)} -> ${formatBytes(r.virtualSize)} (${r.virtualSize} bytes)`]);
       }),
     );
 }

@@ -28,14 +28,4 @@ export function formatNumber(n: number): string {
   return n.toLocaleString(document.documentElement.lang || 'en');
 }
 
-/** A size in bytes as people read it: 512 B, 1.4 MiB, 16 GiB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 || v >= 100 ? Math.round(v) : v.toFixed(1).replace(/\.0$/, '')} ${units[u]}`;
-}
+export { formatBytes } from '../../../main/api/units.js';

@@ -1,9 +1,8 @@
-import { OS_PRESETS } from '../../../main/api/vm-settings.js';
 import { Field } from '../components/Field.js';
 import { MemoryField } from '../components/MemoryField.js';
 import { NumberInput } from '../components/NumberInput.js';
+import { OsPresetSelect } from '../components/OsPresetSelect.js';
 import { t } from '../i18n/index.js';
-import { presetLabel } from '../state/describe.js';
 import type { SettingsPageProps } from './pages.js';
 
 export function GeneralPage({ draft, set, errorFor, vm }: SettingsPageProps) {
@@ -13,15 +12,7 @@ export function GeneralPage({ draft, set, errorFor, vm }: SettingsPageProps) {
         {(c) => <input {...c} value={draft.name} maxLength={64} onChange={(e) => set({ name: e.target.value })} />}
       </Field>
       <Field label={t('field.os')} error={errorFor('osPreset')}>
-        {(c) => (
-          <select {...c} value={draft.osPreset} onChange={(e) => set({ osPreset: e.target.value as typeof draft.osPreset })}>
-            {OS_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {presetLabel(p)}
-              </option>
-            ))}
-          </select>
-        )}
+        {(c) => <OsPresetSelect control={c} value={draft.osPreset} onChange={(osPreset) => set({ osPreset })} />}
       </Field>
       <Field label={t('field.notes')} error={errorFor('notes')}>
         {(c) => <textarea {...c} rows={6} value={draft.notes} onChange={(e) => set({ notes: e.target.value })} />}

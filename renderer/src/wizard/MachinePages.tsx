@@ -1,8 +1,9 @@
-import { OS_PRESETS, PRESETS } from '../../../main/api/vm-settings.js';
+import { PRESETS } from '../../../main/api/vm-settings.js';
 import { Field } from '../components/Field.js';
 import { MemoryField } from '../components/MemoryField.js';
+import { OsPresetSelect } from '../components/OsPresetSelect.js';
 import { formatNumber, t } from '../i18n/index.js';
-import { engineLabel, presetLabel } from '../state/describe.js';
+import { engineLabel } from '../state/describe.js';
 import { withPreset } from './draft.js';
 import type { PageProps } from './WizardPage.js';
 
@@ -21,15 +22,7 @@ export function OsPage({ draft, host, errors, onChange }: PageProps) {
   return (
     <>
       <Field label={t('field.os')} error={errors.osPreset ?? errors.engine} hint={hint}>
-        {(control) => (
-          <select {...control} value={draft.preset} onChange={(e) => onChange(withPreset(draft, e.target.value as typeof draft.preset))}>
-            {OS_PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {presetLabel(p)}
-              </option>
-            ))}
-          </select>
-        )}
+        {(control) => <OsPresetSelect control={control} value={draft.preset} onChange={(p) => onChange(withPreset(draft, p))} />}
       </Field>
       {engine && !engine.available && <p className="warning-text">{t('wizard.os.engineMissing', { engine: engineLabel(engine.name), why: engine.description })}</p>}
     </>
