@@ -2,7 +2,8 @@
  * `npm run bench [-- GROUP...] [--reps N]`: Kaso against peers measured in the same run, as ratios of
  * medians. Groups: convert (vs qemu-img convert), io (dynamic disk and differencing chain vs plain file I/O),
  * create (library create times, with qemu-img create beside them), vm (the embedded engine against bare v86:
- * boot, idle CPU, memory, graphics stream). Default: all.
+ * boot, idle CPU, memory, graphics stream), vm-graphics (the graphics stream alone). Default: all
+ * but vm-graphics.
  *
  * Prints a table and writes a JSON summary to /tmp/kaso-bench-latest.json. The exit code says whether the
  * benchmarks ran, not whether targets were met: a shared machine is too noisy to gate on.
@@ -11,7 +12,7 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
-import { benchVm } from './vm.js';
+import { benchVm, benchVmGraphics } from './vm.js';
 import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
 import { printTable, writeJson, type Row } from './report.js';
 
@@ -20,6 +21,7 @@ const GROUPS = {
   io: benchIo,
   create: benchCreate,
   vm: benchVm,
+  'vm-graphics': benchVmGraphics,
 } satisfies Record<string, (ctx: BenchContext) => Promise<Row[]>>;
 type Group = keyof typeof GROUPS;
 
@@ -43,7 +45,7 @@ function parseArgs(argv: string[]): { groups: Group[]; reps: number } {
       if (!groups.includes(a as Group)) groups.push(a as Group);
     } else throw new UsageError(`unknown benchmark "${a}"\n${USAGE}`);
   }
-  return { groups: groups.length > 0 ? groups : (Object.keys(GROUPS) as Group[]), reps };
+  return { groups: groups.length > 0 ? groups : (Object.keys(GROUPS) as Group[]).filter((g) => g !== 'vm-graphics'), reps };
 }
 
 async function main(): Promise<void> {
