@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VmSettingsFields, type VmSettings } from './vm-settings.js';
+import { snapshotRequestSchemas, type SnapshotResults, type SnapshotTree } from './snapshots.js';
 import type { VmSummary } from './vm-state.js';
 
 /**
@@ -53,6 +54,7 @@ export const requestSchemas = {
     .object({ id, port: z.union([z.literal(1), z.literal(2)]), since: z.number().int().min(0).optional() })
     .strict(),
   'files.list': z.object({ path: z.string().max(4096).optional() }).strict(),
+  ...snapshotRequestSchemas,
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -88,7 +90,7 @@ export interface SerialChunk {
   next: number;
 }
 
-export interface RequestResults {
+export interface RequestResults extends SnapshotResults {
   'host.info': HostInfo;
   'host.stop': { savedVms: number };
   'vm.list': VmSummary[];
@@ -120,6 +122,7 @@ export interface RequestResults {
 export interface HostEvents {
   'vm.changed': VmSummary;
   'vm.removed': { id: string };
+  'snapshots.changed': SnapshotTree;
 }
 export type EventName = keyof HostEvents;
 

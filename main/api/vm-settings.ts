@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Snapshots } from './snapshots.js';
 
 /**
  * A virtual machine's settings: what `<Name>.kaso.json` holds and what the wizard, the settings dialog and
@@ -141,5 +142,9 @@ export const VmFileSchema = z.object({
   created: z.string(),
   modified: z.string(),
   settings: z.unknown(),
+  /** The snapshot tree (absent until the first snapshot), checked with SnapshotsSchema by the library. */
+  snapshots: z.unknown().optional(),
+  /** The last snapshot transaction committed with this file (see main/host/snapshots/journal.ts). */
+  transaction: z.string().optional(),
 });
-export type VmFile = Omit<z.infer<typeof VmFileSchema>, 'settings'> & { settings: VmSettings };
+export type VmFile = Omit<z.infer<typeof VmFileSchema>, 'settings' | 'snapshots'> & { settings: VmSettings; snapshots?: Snapshots };

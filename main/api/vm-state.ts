@@ -54,6 +54,10 @@ export const VM_ACTIONS = {
   // A saved state belongs to the hardware it was saved on: no changes until it is resumed or discarded.
   edit: ['off', 'crashed'],
   delete: ['off', 'saved', 'crashed'],
+  // A running VM pauses only for the moment its state is saved; a reverted one resumes from the snapshot.
+  takeSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
+  revertSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
+  deleteSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
 } as const satisfies Record<string, readonly VmState[]>;
 
 export type VmActionName = keyof typeof VM_ACTIONS;

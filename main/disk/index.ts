@@ -13,7 +13,7 @@ export { convertDisk, type ConvertOptions, type ConvertResult, type OutputType }
 export { compactDisk, type CompactResult } from './compact.js';
 export { mergeDisk, type MergeOptions, type MergeResult } from './merge.js';
 export { expandDisk, type ExpandResult } from './expand.js';
-export { reparentDisk, type ReparentResult } from './reparent.js';
+export { reparentDisk, type ReparentOptions, type ReparentResult } from './reparent.js';
 export { findDependents } from './dependents.js';
 export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';

@@ -19,7 +19,15 @@ export interface ReparentResult {
  * parent must carry the unique id the child recorded: any other disk would hand the child the wrong data.
  * New locator data is written to fresh space first; the single header write then switches to it.
  */
-export async function reparentDisk(childFile: string, newParentFile: string): Promise<ReparentResult> {
+export interface ReparentOptions {
+  /**
+   * The new parent is another disk holding exactly what the old one showed (the old parent was merged into
+   * it): take on its unique id instead of requiring the recorded one. Only snapshot consolidation knows this.
+   */
+  rebase?: boolean;
+}
+
+export async function reparentDisk(childFile: string, newParentFile: string, options: ReparentOptions = {}): Promise<ReparentResult> {
   const child = path.resolve(childFile);
   const parent = await openDisk(newParentFile);
   const f = await DiskFile.open(child, 'write');
@@ -28,7 +36,7 @@ export async function reparentDisk(childFile: string, newParentFile: string): Pr
     if (layout.footer.diskType !== DiskType.Differencing)
       throw new DiskError('INVALID_ARGUMENT', child, 'is not a differencing disk: it has no parent to change');
     const wanted = layout.header.parentUniqueId;
-    if (!parent.uniqueId || !sameGuid(parent.uniqueId, wanted))
+    if (!parent.uniqueId || (!options.rebase && !sameGuid(parent.uniqueId, wanted)))
       throw new DiskError(
         'PARENT_MISMATCH',
         child,
@@ -44,7 +52,8 @@ export async function reparentDisk(childFile: string, newParentFile: string): Pr
     }
     while (locators.length < LOCATOR_COUNT) locators.push(emptyLocator());
     await f.sync(); // the new locator data is durable before the header points at it
-    await layout.writeHeader({ ...layout.header, parentName: link.name, parentTimestamp: link.timestamp, locators });
+    // One header write switches name, time stamp, locators and (for a rebase) the parent's id together.
+    await layout.writeHeader({ ...layout.header, parentUniqueId: parent.uniqueId, parentName: link.name, parentTimestamp: link.timestamp, locators });
     await f.sync();
     return { child, parent: parent.path };
   } finally {

@@ -1,5 +1,5 @@
 import type { ConsoleFromVm, ConsoleToVm } from '../api/console.js';
-import type { BootDevice } from '../api/vm-settings.js';
+import type { BootDevice, IdeSlot } from '../api/vm-settings.js';
 
 /**
  * The engine protocol: what the host says to a VM's process and what it answers. Both engines (v86, QEMU)
@@ -50,12 +50,20 @@ export type EngineRequest =
   | { kind: 'keys'; codes: string[] }
   | { kind: 'serial-in'; port: 1 | 2; data: Uint8Array }
   /** Press the ACPI power button; fails when no ACPI-aware guest listens. */
-  | { kind: 'acpi-shutdown' };
+  | { kind: 'acpi-shutdown' }
+  /**
+   * For a snapshot: pause the guest, finish and flush every disk write, write the machine state to
+   * `stateFile` (when given), and stay paused until `switch-disks` (or `resume`, if the snapshot failed).
+   */
+  | { kind: 'checkpoint'; stateFile: string | null }
+  /** Write to these disk files from now on (new children of the ones frozen by `checkpoint`), then go on. */
+  | { kind: 'switch-disks'; disks: { slot: IdeSlot; path: string }[]; resume: boolean };
 
 export type EngineReplyValue =
   | { kind: 'screenshot'; png: Uint8Array; width: number; height: number }
   | { kind: 'text-screen'; rows: string[]; mode: 'text' | 'graphics' }
-  | { kind: 'done'; count: number };
+  | { kind: 'done'; count: number }
+  | { kind: 'checkpoint'; stateBytes: number; wasRunning: boolean };
 
 export type EngineToHost =
   /** The process is up and listening. */

@@ -11,6 +11,8 @@ export interface SavedStateHeader {
   engine: string;
   engineVersion: string;
   memoryMiB: number;
+  /** Whether the machine had ACPI (v86's state has a different shape with it); absent in older states: no. */
+  acpi?: boolean;
   disks: string[];
   saved: string;
 }

@@ -50,8 +50,8 @@ export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmw
     firmware: { bios: firmware.bios, vgaBios: firmware.vgaBios },
     restoreFrom,
     com: [s.com[0].mode !== 'none', s.com[1].mode !== 'none'],
-    // v86's ACPI is experimental and turns on its I/O APIC, with which Linux's ata_piix finds no disks
-    // (measured with the test guest). Off until that is fixed: no ACPI power button or soft-off for now.
-    acpi: false,
+    // ACPI gives the guest a power button (Shut Down) and soft off; v86/pci-hotplug.ts keeps Linux from
+    // ejecting the PCI devices under it.
+    acpi: true,
   };
 }

@@ -21,6 +21,7 @@ import { VmLibrary, type VmRecord } from './vm-library.js';
 import { ConsoleRelay, type ConsoleViewer } from './console-relay.js';
 import { VmProcess } from './vm-process.js';
 import { productVersion } from './version.js';
+import { SnapshotService, type SnapshotHost } from './snapshots/snapshot-service.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -49,14 +50,17 @@ export class HostService extends EventEmitter<{
   private readonly live = new Map<string, Live>();
   private readonly relays = new Map<string, ConsoleRelay>();
   private thumbnailTimer: NodeJS.Timeout | null = null;
+  private readonly snapshots: SnapshotService;
 
   private constructor(readonly library: VmLibrary) {
     super();
+    this.snapshots = new SnapshotService(this.snapshotHost());
   }
 
   static async create(home: string): Promise<HostService> {
     const host = new HostService(await VmLibrary.open(home));
     for (const r of host.library.list()) host.live.set(r.id, host.initialLive(r));
+    await host.snapshots.recoverAll((m) => process.stderr.write(`kaso: ${m}\n`));
     host.thumbnailTimer = setInterval(() => void host.refreshThumbnails(), THUMBNAIL_EVERY_MS);
     host.thumbnailTimer.unref();
     return host;
@@ -178,6 +182,12 @@ export class HostService extends EventEmitter<{
       const { data, next } = this.serialPort(id, port).read(since);
       return { data: Buffer.from(data).toString('base64'), next };
     },
+    'snapshot.list': async ({ id }) => this.snapshots.tree(id),
+    'snapshot.take': async ({ id, name, description }) => this.snapshots.take(id, name, description),
+    'snapshot.revert': async ({ id, snapshotId, discardCurrent }) => this.snapshots.revert(id, snapshotId, discardCurrent ?? false),
+    'snapshot.delete': async ({ id, snapshotId }) => this.snapshots.delete(id, snapshotId),
+    'snapshot.rename': async ({ id, snapshotId, name, description }) => this.snapshots.rename(id, snapshotId, name, description),
+    'snapshot.thumbnail': async ({ id, snapshotId }) => this.snapshots.thumbnail(id, snapshotId),
     'files.list': async ({ path: wanted }) => listFolder(wanted ?? os.homedir()),
   };
 
@@ -257,6 +267,13 @@ export class HostService extends EventEmitter<{
   }
 
   private async start(id: string): Promise<VmSummary> {
+    if (this.snapshots.busy(id))
+      throw new ApiError('CONFLICT', `"${this.library.get(id).file.settings.name}" cannot start while a snapshot operation runs on it; try again when it ends`);
+    return this.boot(id);
+  }
+
+  /** Starts a VM (the snapshot service calls this directly, from inside its own operation). */
+  private async boot(id: string): Promise<VmSummary> {
     this.guard('start', id);
     const record = this.library.get(id);
     const fw = findFirmware();
@@ -297,6 +314,7 @@ export class HostService extends EventEmitter<{
       const current = this.library.list().find((r) => r.id === record.id) ?? record;
       this.setState(current, how, how === 'off' && detail === 'turned off' ? null : detail);
       this.relays.get(record.id)?.fromEngine({ t: 'state', state: how, engineStatus: null });
+      this.snapshots.afterStop(record.id);
     });
     if ((this.relays.get(record.id)?.size ?? 0) > 0) proc.send({ t: 'subscribe', on: true });
   }
@@ -330,6 +348,25 @@ export class HostService extends EventEmitter<{
       const shared = this.library.diskFiles(other).find((d) => mine.has(d));
       if (shared) throw new ApiError('CONFLICT', `the disk ${shared} is in use by the running VM "${other.file.settings.name}"`);
     }
+  }
+
+  /** What the snapshot service may ask of the host (it starts, saves and stops VMs through here). */
+  private snapshotHost(): SnapshotHost {
+    return {
+      library: this.library,
+      stateOf: (id) => this.liveOf(id).state,
+      engineOf: (id) => this.liveOf(id).process,
+      thumbnailOf: (id) => this.liveOf(id).thumbnail,
+      saveVm: async (id) => void (await this.stop(id, 'save')),
+      turnOffVm: async (id) => void (await this.stop(id, 'turnOff')),
+      startVm: async (id) => void (await this.boot(id)),
+      vmChanged: (id) => {
+        const l = this.liveOf(id);
+        if (!l.process) l.state = existsSync(this.library.statePath(this.library.get(id))) ? 'saved' : 'off';
+        this.changed(this.library.get(id));
+      },
+      treeChanged: (tree) => this.emit('event', 'snapshots.changed', tree),
+    };
   }
 
   private guard(action: Action, id: string): void {

@@ -17,6 +17,9 @@ const VERBS: Record<Action, string> = {
   discardSavedState: 'discard the saved state of',
   edit: 'change the settings of',
   delete: 'delete',
+  takeSnapshot: 'take a snapshot of',
+  revertSnapshot: 'revert',
+  deleteSnapshot: 'delete a snapshot of',
 };
 
 export function allowed(action: Action, state: VmState): boolean {

@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { openStore, type Store } from '../../native-shims/store.js';
 import { ApiError } from '../api/requests.js';
+import { SnapshotsSchema } from '../api/snapshots.js';
 import {
   VmFileSchema,
   VmSettingsSchema,
@@ -175,6 +176,28 @@ export class VmLibrary {
     }
   }
 
+  /**
+   * Replaces a VM's whole file (settings and snapshots together) in one atomic write: the commit point of
+   * every snapshot operation.
+   */
+  async commit(id: string, file: VmFile): Promise<VmRecord> {
+    const record = this.get(id);
+    const next: VmRecord = { ...record, file: { ...file, settings: validate(file.settings), modified: new Date().toISOString() } };
+    await this.write(next);
+    this.records.set(id, next);
+    return next;
+  }
+
+  /** Where a VM's snapshot disks, states and thumbnails live. */
+  snapshotFolder(record: VmRecord): string {
+    return path.join(record.folder, 'Snapshots');
+  }
+
+  /** A path as the settings keep it: relative when inside the VM's folder (so the folder can move). */
+  relative(record: VmRecord, file: string): string {
+    return isInside(record.folder, file) ? path.relative(record.folder, file) : file;
+  }
+
   private async write(record: VmRecord): Promise<void> {
     await replaceAtomically(record.configFile, `${JSON.stringify(record.file, null, 2)}\n`);
   }
@@ -182,9 +205,10 @@ export class VmLibrary {
   private async load(configFile: string): Promise<void> {
     try {
       const raw = JSON.parse(await fs.readFile(configFile, 'utf8')) as unknown;
-      const file = VmFileSchema.parse(raw);
+      const { snapshots: rawSnapshots, ...file } = VmFileSchema.parse(raw);
       const settings = validate(file.settings);
-      this.records.set(file.id, { id: file.id, configFile, folder: path.dirname(configFile), file: { ...file, settings } });
+      const snapshots = rawSnapshots === undefined ? undefined : SnapshotsSchema.parse(rawSnapshots);
+      this.records.set(file.id, { id: file.id, configFile, folder: path.dirname(configFile), file: { ...file, settings, ...(snapshots ? { snapshots } : {}) } });
     } catch (e) {
       this.unreadable.push({ configFile, reason: (e as Error).message });
     }

@@ -98,7 +98,9 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
     });
   }
 
-  kill(): void {
+  /** Ends the process at once; with a reason, the VM is marked crashed with it. */
+  kill(reason?: string): void {
+    if (reason) this.fatal ??= reason;
     this.child.kill();
   }
 

@@ -34,12 +34,33 @@ describe.skipIf(!guest)('a VM running the test guest', () => {
     const shot = await h.call<{ png: string; width: number; height: number }>('vm.screenshot', { id: vm.id });
     expect(Buffer.from(shot.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
     expect([shot.width, shot.height]).toEqual([720, 400]);
-    await expect(h.call('vm.shutdown', { id: vm.id })).rejects.toThrow(/no ACPI power button driver listening.*use Turn Off/);
     const before = (await h.serialSince(vm.id, 1, Number.MAX_SAFE_INTEGER)).next;
     await h.call('vm.ctrlAltDel', { id: vm.id }); // the guest's init reboots on Ctrl+Alt+Del
     await h.waitSerial(vm.id, /KASO-GUEST-READY[\s\S]*kaso-guest# /, before);
     await h.call('vm.turnOff', { id: vm.id });
     expect((await h.state(vm.id)).state).toBe('off');
+  });
+
+  it('shuts down in order from the ACPI power button, and what the guest wrote is on its disk', async () => {
+    const vm = await h.create({ name: 'Shut down', memoryMiB: 128, osPreset: 'linux32', ide: disk(await copyOf(h, guest!.vhd, 'shutdown.vhd')), bootOrder: ['disk'] });
+    await h.call('vm.start', { id: vm.id });
+    await h.waitSerial(vm.id, PROMPT);
+    expect(await h.run(vm.id, 'ls /sys/bus/pci/drivers/ata_piix/ | grep -c 0000:')).toMatch(/\b1\b/); // ACPI left the IDE controller alone
+    await h.run(vm.id, 'echo before-shutdown > /mnt/shutdown.txt'); // no sync: the orderly shutdown does it
+    await h.call('vm.shutdown', { id: vm.id });
+    await h.waitState(vm.id, 'off');
+    expect((await h.state(vm.id)).reason).toMatch(/shut down/);
+    await h.call('vm.start', { id: vm.id });
+    await h.waitSerial(vm.id, PROMPT);
+    expect(await h.run(vm.id, 'cat /mnt/shutdown.txt')).toContain('before-shutdown');
+    await h.call('vm.turnOff', { id: vm.id });
+  });
+
+  it('refuses to shut down a machine with no OS listening to the power button, and says to turn it off', async () => {
+    const vm = await h.create({ name: 'BIOS only', memoryMiB: 32, osPreset: 'other' });
+    await h.call('vm.start', { id: vm.id });
+    await expect(h.call('vm.shutdown', { id: vm.id })).rejects.toThrow(/no ACPI power button driver listening.*use Turn Off/);
+    await h.call('vm.turnOff', { id: vm.id });
   });
 
   it('boots from its VHD and writes to it; a guest reboot comes back up', async () => {

@@ -15,7 +15,7 @@ export class V86DiskAdapter {
   private drainWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly device: BlockDevice,
+    private device: BlockDevice,
     private readonly onError: (message: string) => void,
   ) {
     this.byteLength = device.size;
@@ -63,6 +63,17 @@ export class V86DiskAdapter {
   }
 
   set_state(): void {}
+
+  /**
+   * Serves the guest from another device of the same size from now on (a snapshot's new child disk).
+   * Only between `drained()` and the next request: the guest is paused.
+   */
+  replaceDevice(device: BlockDevice): BlockDevice {
+    if (device.size !== this.byteLength) throw new Error(`the new disk has ${device.size} bytes, the guest's has ${this.byteLength}`);
+    const old = this.device;
+    this.device = device;
+    return old;
+  }
 
   /** Resolves when no request is in flight. */
   drained(): Promise<void> {

@@ -7,6 +7,7 @@ import { openDisk, type Disk } from '../../disk/index.js';
 import type { Engine, EngineEvents } from '../engine.js';
 import { CTRL_ALT_DEL, chordScancodes, scancodesFor } from '../keyboard/scancodes.js';
 import { encodePng } from '../png.js';
+import type { IdeSlot } from '../../api/vm-settings.js';
 import type { EngineBootConfig, EngineReplyValue, EngineRequest } from '../protocol.js';
 import { readSavedState, writeSavedState } from '../saved-state.js';
 import { ScreenModel } from '../screen-model.js';
@@ -14,6 +15,7 @@ import { V86DiskAdapter } from './disk-adapter.js';
 import { calmIdleGuest } from './idle.js';
 import { inside, type V86Inside } from './internals.js';
 import { v86Options, type V86Drives } from './options.js';
+import { quietPciHotplug } from './pci-hotplug.js';
 import { interceptReboot, wirePower } from './power.js';
 import { divertScreen, polyfillImageData } from './screen-adapter.js';
 
@@ -33,6 +35,8 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   private config: EngineBootConfig | null = null;
   private adapters: V86DiskAdapter[] = [];
   private devices: Disk[] = [];
+  /** The hard disks' adapters by IDE position, for a snapshot to switch them to new files. */
+  private diskAdapters = new Map<IdeSlot, V86DiskAdapter>();
   private floppy: ArrayBuffer | null = null;
   private power: { pressPowerButton: () => boolean } | null = null;
   private drives: V86Drives = {};
@@ -46,7 +50,8 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     polyfillImageData();
     this.drives = await this.openDrives(config);
     const restored = config.restoreFrom ? await this.loadState(config) : null;
-    await this.start(this.drives, restored);
+    if (restored) this.config = { ...config, acpi: restored.acpi }; // the state's shape depends on it
+    await this.start(this.drives, restored?.state ?? null);
     return 'v86';
   }
 
@@ -59,6 +64,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     const v86 = inside(emulator);
     this.v86 = v86;
     calmIdleGuest(v86);
+    if (this.config!.acpi) quietPciHotplug(v86);
     this.power = wirePower(v86, () => this.emit('off', 'the guest shut down'));
     this.rebootInPlace = v86.cpu.reboot_internal.bind(v86.cpu);
     interceptReboot(v86, () => void this.guestReset());
@@ -73,6 +79,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       const key = d.slot === 'primaryMaster' ? 'hda' : d.slot === 'primarySlave' ? 'hdb' : null;
       if (!key) throw new Error(`the embedded engine has no hard disk at the ${d.slot} position`);
       drives[key] = await this.adapterFor(await openDisk(d.path, { writable: true }));
+      this.diskAdapters.set(d.slot, drives[key]);
     }
     for (const c of config.cdroms) {
       if (c.slot !== 'secondaryMaster') throw new Error('the embedded engine has one CD-ROM drive, at the secondary master position');
@@ -93,14 +100,14 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     return adapter;
   }
 
-  private async loadState(config: EngineBootConfig): Promise<ArrayBuffer> {
+  private async loadState(config: EngineBootConfig): Promise<{ state: ArrayBuffer; acpi: boolean }> {
     const { header, state } = await readSavedState(config.restoreFrom!);
     if (header.engine !== 'v86') throw new Error(`the saved state was made by the ${header.engine} engine`);
     if (header.engineVersion !== V86_VERSION)
       throw new Error(`the saved state was made by v86 ${header.engineVersion}; this Kaso runs ${V86_VERSION}: discard the saved state to start afresh`);
     if (header.memoryMiB !== config.memoryMiB)
       throw new Error(`the saved state has ${header.memoryMiB} MiB of memory, the VM now ${config.memoryMiB} MiB: set it back or discard the saved state`);
-    return state.slice().buffer;
+    return { state: state.slice().buffer, acpi: header.acpi ?? false };
   }
 
   async pause(): Promise<void> {
@@ -143,18 +150,49 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     const emulator = this.emulator!;
     await emulator.stop();
     await this.quiesce();
-    const state = new Uint8Array(await emulator.save_state());
+    const bytes = await this.writeState(file);
+    await this.closeDevices();
+    await emulator.destroy();
+    return { bytes };
+  }
+
+  /** The machine state (the guest is stopped and its disks quiet), with what it belongs to. */
+  private async writeState(file: string): Promise<number> {
+    const state = new Uint8Array(await this.emulator!.save_state());
     const header = {
       engine: 'v86',
       engineVersion: V86_VERSION,
       memoryMiB: this.config!.memoryMiB,
+      acpi: this.config!.acpi,
       disks: this.config!.disks.map((d) => d.path),
       saved: new Date().toISOString(),
     };
-    const bytes = await writeSavedState(file, header, state);
-    await this.closeDevices();
-    await emulator.destroy();
-    return { bytes };
+    return writeSavedState(file, header, state);
+  }
+
+  /** A snapshot's first half: the guest stops, every write reaches its file, the state is kept if asked. */
+  private async checkpoint(stateFile: string | null): Promise<EngineReplyValue> {
+    const emulator = this.emulator!;
+    const wasRunning = emulator.is_running();
+    await emulator.stop();
+    await this.quiesce();
+    const stateBytes = stateFile ? await this.writeState(stateFile) : 0;
+    return { kind: 'checkpoint', stateBytes, wasRunning };
+  }
+
+  /** A snapshot's second half: the frozen disks are closed, the guest writes to their new children. */
+  private async switchDisks(disks: { slot: IdeSlot; path: string }[], resume: boolean): Promise<EngineReplyValue> {
+    for (const { slot, path: file } of disks) {
+      const adapter = this.diskAdapters.get(slot);
+      if (!adapter) throw new Error(`the machine has no hard disk at the ${slot} position`);
+      const next = await openDisk(file, { writable: true });
+      const old = adapter.replaceDevice(next) as Disk;
+      this.devices = [...this.devices.filter((d) => d !== old), next];
+      await old.close();
+      this.config = { ...this.config!, disks: this.config!.disks.map((d) => (d.slot === slot ? { slot, path: file } : d)) };
+    }
+    if (resume) await this.emulator!.run();
+    return { kind: 'done', count: disks.length };
   }
 
   /** Waits for every disk request in flight, then makes all writes durable and stores the floppy. */
@@ -223,6 +261,10 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       case 'serial-in':
         e.serial_send_bytes(what.port - 1, what.data);
         return { kind: 'done', count: what.data.length };
+      case 'checkpoint':
+        return this.checkpoint(what.stateFile);
+      case 'switch-disks':
+        return this.switchDisks(what.disks, what.resume);
       case 'acpi-shutdown':
         if (!this.power?.pressPowerButton())
           throw new Error('the guest has no ACPI power button driver listening (an older OS, or ACPI is off): use Turn Off instead');

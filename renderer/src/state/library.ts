@@ -30,6 +30,7 @@ function reduce(state: LibraryState, e: LibraryEvent): LibraryState {
     case 'event': {
       const ev = e.event;
       if (ev.name === 'vm.removed') return { ...state, vms: state.vms.filter((v) => v.id !== ev.payload.id) };
+      if (ev.name !== 'vm.changed') return state;
       const others = state.vms.filter((v) => v.id !== ev.payload.id);
       return { ...state, vms: [...others, ev.payload].sort(byName) };
     }

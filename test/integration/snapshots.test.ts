@@ -1,0 +1,133 @@
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SnapshotInfo, SnapshotTree } from '../../main/api/snapshots.js';
+import type { VmDetails } from '../../main/api/requests.js';
+import { testGuest, testGuestMissing, type TestGuest } from '../helpers/guest.js';
+import { startHost, type Harness } from '../helpers/host-harness.js';
+import { announceSkip, missingVhdimount } from '../helpers/peers.js';
+import { readThroughVhdimount } from '../helpers/vhdimount.js';
+import { openDisk } from '../../main/disk/index.js';
+
+/**
+ * Snapshots of the test guest's disk, driven as the console drives them: a file written in the guest is
+ * the witness of which state the disk is in.
+ */
+const guest: TestGuest | null = await testGuest();
+announceSkip('snapshot tests', guest ? null : testGuestMissing());
+const PROMPT = /kaso-guest# /;
+
+describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHost('snapshots');
+  });
+
+  /** A VM whose disk is a copy of the test guest's, in the VM's folder (as the wizard makes them). */
+  async function diskVm(name: string): Promise<VmDetails> {
+    const vm = await h.create({ name, memoryMiB: 128, osPreset: 'linux32', bootOrder: ['disk'] });
+    copyFileSync(guest!.vhd, path.join(vm.folder, `${name}.vhd`));
+    const ide = { primaryMaster: { kind: 'disk', path: `${name}.vhd` }, primarySlave: null, secondaryMaster: null, secondarySlave: null };
+    return h.call<VmDetails>('vm.update', { id: vm.id, settings: { ide } });
+  }
+
+  async function boot(id: string): Promise<void> {
+    await h.call('vm.start', { id });
+    await h.waitSerial(id, PROMPT); // each start is a new process with its own serial history
+  }
+
+  const take = (id: string, name: string) => h.call<SnapshotInfo>('snapshot.take', { id, name });
+  const tree = (id: string) => h.call<SnapshotTree>('snapshot.list', { id });
+  const byName = async (id: string, name: string) => (await tree(id)).snapshots.find((s) => s.name === name)!;
+
+  it('takes a snapshot of a running guest and reverts to it: disk and memory come back, the shell goes on', async () => {
+    const vm = await diskVm('Running');
+    await boot(vm.id);
+    await h.run(vm.id, 'echo one > /mnt/witness.txt && sync; MARK=kept-in-memory');
+    const one = await take(vm.id, 'one');
+    expect(one.hasState).toBe(true);
+    expect((await h.state(vm.id)).state).toBe('running'); // paused only for the moment of the save
+    expect(await h.run(vm.id, 'echo two > /mnt/witness.txt && sync && cat /mnt/witness.txt')).toContain('two');
+    const after = await h.call<SnapshotTree>('snapshot.revert', { id: vm.id, snapshotId: one.id });
+    expect(after.current).toBe(one.id);
+    await h.waitState(vm.id, 'running');
+    // The guest goes on from the moment of the snapshot: its shell variable and its file are as they were.
+    expect(await h.run(vm.id, 'echo $MARK; cat /mnt/witness.txt')).toMatch(/kept-in-memory\s+one/);
+    // The state left behind is a branch with its own machine state; going back there finds "two".
+    const branch = after.snapshots.find((s) => s.name === 'Before reverting to "one"')!;
+    expect(branch.parentId).toBe(one.id);
+    expect(branch.hasState).toBe(true);
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: branch.id });
+    await h.waitState(vm.id, 'running');
+    expect(await h.run(vm.id, 'cat /mnt/witness.txt')).toContain('two');
+    await h.call('vm.turnOff', { id: vm.id });
+  });
+
+  it('takes disk-only snapshots of a VM that is off, branches, and deletes a middle one keeping both ends', { timeout: 600_000 }, async () => {
+    const vm = await diskVm('Offline');
+    /** One boot: what the witness file says, then (if asked) a new text for it. */
+    const session = async (write?: string) => {
+      await boot(vm.id);
+      const seen = (await h.run(vm.id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
+      if (write) await h.run(vm.id, `echo ${write} > /mnt/witness.txt && sync`);
+      await h.call('vm.turnOff', { id: vm.id });
+      return seen;
+    };
+    const names = async () => (await tree(vm.id)).snapshots.map((s) => [s.name, s.parentId]);
+    await session('A');
+    const a = await take(vm.id, 'A');
+    expect(a.hasState).toBe(false);
+    expect(await session('B')).toBe('A');
+    const b = await take(vm.id, 'B');
+    expect(await session('C')).toBe('B');
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: a.id, discardCurrent: true });
+    expect(await session('D')).toBe('A'); // C is gone; D starts a second branch from A
+    const d = await take(vm.id, 'D');
+    expect(await names()).toEqual([
+      ['A', null],
+      ['B', a.id],
+      ['D', a.id],
+    ]);
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: b.id, discardCurrent: true });
+    expect(await session('E')).toBe('B');
+    // B sits between A and the present (E): deleting it folds its disk into what depends on it.
+    await h.call('snapshot.delete', { id: vm.id, snapshotId: b.id });
+    expect(await names()).toEqual([
+      ['A', null],
+      ['D', a.id],
+    ]);
+    expect(await session()).toBe('E');
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: d.id }); // keeps E as a branch
+    expect(await session()).toBe('D');
+    const branch = (await byName(vm.id, 'Before reverting to "D"'))!;
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: branch.id, discardCurrent: true });
+    expect(await session()).toBe('E');
+    // A is needed by two branches: deleting it hides it and keeps its disk, and both branches still read right.
+    const aDisk = path.resolve(vm.folder, a.disks[0]!.path);
+    await h.call('snapshot.delete', { id: vm.id, snapshotId: a.id });
+    expect((await tree(vm.id)).snapshots.map((s) => s.name)).not.toContain('A');
+    expect(existsSync(aDisk)).toBe(true);
+    await h.call('snapshot.revert', { id: vm.id, snapshotId: d.id, discardCurrent: true });
+    expect(await session()).toBe('D');
+  });
+
+  it.skipIf(missingVhdimount() !== null)('leaves disks that vhdimount reads exactly as Kaso does', async () => {
+    const vm = await diskVm('Peer'); // every disk of the chain in one folder, where libvhdi looks for parents
+    await boot(vm.id);
+    await h.run(vm.id, 'echo peer > /mnt/witness.txt && sync');
+    await take(vm.id, 'p1');
+    await h.run(vm.id, 'dd if=/dev/urandom of=/mnt/noise bs=1k count=300 2>/dev/null; sync');
+    await take(vm.id, 'p2');
+    await h.run(vm.id, 'rm /mnt/noise; echo later > /mnt/witness.txt; sync');
+    await h.call('vm.turnOff', { id: vm.id });
+    const folder = vm.folder;
+    for (const name of readdirSync(folder).filter((n) => n.endsWith('.vhd'))) {
+      const file = path.join(folder, name);
+      const disk = await openDisk(file);
+      const ours = Buffer.alloc(disk.size);
+      await disk.read(ours, 0);
+      await disk.close();
+      expect(readThroughVhdimount(file, h.home).equals(ours), name).toBe(true);
+    }
+  });
+});
