@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { SnapshotJob, SnapshotRecord, Snapshots } from '../../api/snapshots.js';
 import type { IdeSlot } from '../../api/vm-settings.js';
 import { findDependents, mergeDisk, openDisk, reparentDisk } from '../../disk/index.js';
