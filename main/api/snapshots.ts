@@ -26,6 +26,8 @@ export interface SnapshotInfo {
 export interface SnapshotJob {
   operation: 'merge';
   snapshotId: string;
+  /** The deleted snapshot's name (it is no longer in the tree). */
+  snapshotName: string;
   done: number;
   total: number;
 }

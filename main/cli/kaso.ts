@@ -3,6 +3,7 @@ import { productVersion } from '../host/version.js';
 import { diskCommand } from './disk/index.js';
 import { hostCommand } from './host/host-command.js';
 import { serveCommand } from './host/serve-command.js';
+import { snapshotCommand } from './snapshot/index.js';
 import { vmCommand } from './vm/index.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .addCommand(diskCommand())
     .addCommand(vmCommand())
+    .addCommand(snapshotCommand())
     .addCommand(serveCommand())
     .addCommand(hostCommand());
   program.addHelpText('after', EXIT_CODES_HELP);

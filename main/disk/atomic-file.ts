@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { afterDiskWrite } from './crash-points.js';
 import { DiskFile } from './disk-file.js';
 import { DiskError, cancelled, ioError } from './errors.js';
 
@@ -68,8 +69,10 @@ export async function replaceAtomically(target: string, content: string | Uint8A
   } finally {
     await h.close();
   }
+  afterDiskWrite();
   await fs.rename(tmp, target);
   await syncDirectory(path.dirname(target));
+  afterDiskWrite();
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -18,3 +18,4 @@ export { findDependents } from './dependents.js';
 export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';
 export { replaceAtomically } from './atomic-file.js';
+export { afterDiskWrite as crashPoint } from './crash-points.js';

@@ -59,8 +59,9 @@ export class HostService extends EventEmitter<{
 
   static async create(home: string): Promise<HostService> {
     const host = new HostService(await VmLibrary.open(home));
-    for (const r of host.library.list()) host.live.set(r.id, host.initialLive(r));
     await host.snapshots.recoverAll((m) => process.stderr.write(`kaso: ${m}\n`));
+    for (const r of host.library.list()) host.live.set(r.id, host.initialLive(r));
+    host.snapshots.consolidateAll();
     host.thumbnailTimer = setInterval(() => void host.refreshThumbnails(), THUMBNAIL_EVERY_MS);
     host.thumbnailTimer.unref();
     return host;

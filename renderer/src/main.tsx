@@ -9,6 +9,7 @@ import './styles/layout.css';
 import './styles/controls.css';
 import './styles/dialogs.css';
 import './styles/console.css';
+import './styles/snapshots.css';
 
 const client = createClient();
 document.documentElement.dataset.transport = client.transport;

@@ -20,7 +20,7 @@ export async function consolidate(library: VmLibrary, id: string, progress: (job
     for (const node of snapshots.items.filter((s) => s.hidden)) {
       const plan = await planFor(library, record, node);
       if (!plan) continue;
-      await apply(library, record, snapshots, node, plan, (done, total) => progress({ operation: 'merge', snapshotId: node.id, done, total }));
+      await apply(library, record, snapshots, node, plan, (done, total) => progress({ operation: 'merge', snapshotId: node.id, snapshotName: node.name, done, total }));
       progressed = true;
       break; // the record changed: plan again from the new one
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { replaceAtomically } from '../../disk/index.js';
+import { crashPoint, replaceAtomically } from '../../disk/index.js';
 import type { VmFile } from '../../api/vm-settings.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
 
@@ -40,13 +40,17 @@ export function commit(library: VmLibrary, record: VmRecord, tx: Transaction, fi
 }
 
 export async function finish(record: VmRecord, tx: Transaction): Promise<void> {
-  for (const step of tx.after) await runStep(step);
+  for (const step of tx.after) {
+    await runStep(step);
+    crashPoint();
+  }
   await fs.rm(journalPath(record), { force: true });
 }
 
-/** Before the journal is written: a transaction that made nothing yet needs no record. */
+/** Undoes a transaction that never committed: removes what it made. */
 export async function abandon(record: VmRecord, tx: Transaction): Promise<void> {
-  for (const file of tx.created) await fs.rm(file, { force: true });
+  // With what a creation interrupted half-way left (createAtomically's partial file).
+  for (const file of tx.created) for (const f of [file, `${file}.kaso-partial`]) await fs.rm(f, { force: true });
   await fs.rm(journalPath(record), { force: true });
 }
 

@@ -39,13 +39,17 @@ export class SnapshotService {
 
   constructor(private readonly host: SnapshotHost) {}
 
-  /** Finishes or undoes operations a crash interrupted, then merges what deleted snapshots left. */
+  /** Finishes or undoes operations a crash interrupted (before the host looks at the VMs' files). */
   async recoverAll(log: (m: string) => void): Promise<void> {
     for (const record of this.host.library.list()) {
       const done = await recover(record);
       if (done) log(`${record.file.settings.name}: ${done}`);
-      this.afterStop(record.id);
     }
+  }
+
+  /** Merges what deleted snapshots left behind, for every VM (in the background). */
+  consolidateAll(): void {
+    for (const record of this.host.library.list()) this.afterStop(record.id);
   }
 
   /** Whether an operation runs on the VM now (it must not start meanwhile). */

@@ -25,6 +25,12 @@ const PATHS = {
   up: 'M12 19V5M5 12l7-7 7 7',
   serial: 'M4 17l6-6-6-6M12 19h8',
   vm: 'M3 4h18v12H3zM8 20h8M12 16v4',
+  snapshots: 'M6 3v12M18 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM18 9a9 9 0 0 1-9 9',
+  takeSnapshot: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 8v8M8 12h8',
+  revert: 'M3 4v6h6M3.5 15a9 9 0 1 0 2.1-9.4L3 10',
+  rename: 'M17 3a2.8 2.8 0 1 1 4 4L7.5 20.5 2 22l1.5-5.5z',
+  memory: 'M6 6h12v12H6zM10 10h4v4h-4zM9 2v4M15 2v4M9 18v4M15 18v4M18 9h4M18 15h4M2 9h4M2 15h4',
+  now: 'M5 12h14M12 5l7 7-7 7',
   warning: 'M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0zM12 9v4M12 17h.01',
 } as const;
 

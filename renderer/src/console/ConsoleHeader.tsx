@@ -1,17 +1,19 @@
 import type { KeyboardEvent } from 'react';
 import type { VmSummary } from '../../../main/api/vm-state.js';
-import { Icon } from '../components/icons.js';
+import { Icon, type IconName } from '../components/icons.js';
 import { StateBadge } from '../components/StateBadge.js';
-import { t } from '../i18n/index.js';
+import { t, type MessageKey } from '../i18n/index.js';
 
-export type ConsoleTab = 'screen' | 'serial';
-const TABS: ConsoleTab[] = ['screen', 'serial'];
+export type ConsoleTab = 'screen' | 'serial' | 'snapshots';
+const TABS: ConsoleTab[] = ['screen', 'serial', 'snapshots'];
+const TAB_ICONS: Record<ConsoleTab, IconName> = { screen: 'connect', serial: 'serial', snapshots: 'snapshots' };
+const TAB_LABELS: Record<ConsoleTab, MessageKey> = { screen: 'console.tab.screen', serial: 'console.tab.serial', snapshots: 'console.tab.snapshots' };
 
-/** Back to the library, the VM's name and state, and the Screen / Serial tabs. */
+/** Back to the library, the VM's name and state, and the Screen / Serial / Snapshots tabs. */
 export function ConsoleHeader({ vm, tab, onTab, onBack }: { vm: VmSummary; tab: ConsoleTab; onTab: (t: ConsoleTab) => void; onBack: () => void }) {
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-    const next = TABS[(TABS.indexOf(tab) + 1) % TABS.length]!;
+    const next = TABS[(TABS.indexOf(tab) + (e.key === 'ArrowRight' ? 1 : -1) + TABS.length) % TABS.length]!;
     onTab(next);
     document.getElementById(`console-tab-${next}`)?.focus();
   };
@@ -36,8 +38,8 @@ export function ConsoleHeader({ vm, tab, onTab, onBack }: { vm: VmSummary; tab: 
             className="tab"
             onClick={() => onTab(name)}
           >
-            <Icon name={name === 'screen' ? 'connect' : 'serial'} size={16} />
-            {t(name === 'screen' ? 'console.tab.screen' : 'console.tab.serial')}
+            <Icon name={TAB_ICONS[name]} size={16} />
+            {t(TAB_LABELS[name])}
           </button>
         ))}
       </div>

@@ -17,11 +17,12 @@ import { useCapture } from './use-capture.js';
 import { useConsoleChannel } from './use-console-channel.js';
 import { useScreenRenderer } from './use-screen-renderer.js';
 import { useFitPreference } from './fit-preference.js';
+import { SnapshotPanel } from '../snapshots/SnapshotPanel.js';
 
 // The terminal (xterm.js) loads the first time the Serial tab is opened.
 const SerialPane = lazy(() => import('./SerialPane.js').then((m) => ({ default: m.SerialPane })));
 
-/** One VM's console: its screen (and serial ports), the actions, and the status bar. */
+/** One VM's console: its screen (and serial ports, and snapshots), the actions, and the status bar. */
 export function ConsoleView({ id, library }: { id: string; library: LibraryState }) {
   const vm = library.vms.find((v) => v.id === id);
   if (!vm)
@@ -101,6 +102,11 @@ function Console({ vm }: { vm: VmSummary }) {
           <Suspense fallback={<p className="muted pad">{t('common.loading')}</p>}>
             <SerialPane vm={vm} details={details} channel={channel} hidden={tab !== 'serial'} />
           </Suspense>
+        )}
+        {tab === 'snapshots' && (
+          <div className="snapshot-pane">
+            <SnapshotPanel vm={vm} />
+          </div>
         )}
       </div>
       <StatusBar vm={vm} info={info} captured={capture.captured} />
