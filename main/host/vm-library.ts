@@ -44,7 +44,7 @@ export class VmLibrary {
     await fs.mkdir(home, { recursive: true });
     const index = await openStore<LibraryIndex>(home, 'library', { vms: [] });
     const lib = new VmLibrary(home, index);
-    for (const file of lib.index.get('vms')) await lib.load(file);
+    for (const file of lib.index.get('vms')) await lib.load(path.resolve(home, file));
     return lib;
   }
 
@@ -127,8 +127,10 @@ export class VmLibrary {
     const record = this.get(id);
     const deletedFiles: string[] = [];
     const keptFiles: string[] = [];
-    const disks = this.diskFiles(record);
-    for (const file of [record.configFile, this.statePath(record), ...disks]) {
+    const disks = [...new Set([...this.diskFiles(record), ...this.snapshotDiskFiles(record)])];
+    const snapshotFolder = this.snapshotFolder(record);
+    const snapshotFiles = existsSync(snapshotFolder) ? (await fs.readdir(snapshotFolder)).map((n) => path.join(snapshotFolder, n)) : [];
+    for (const file of [record.configFile, this.statePath(record), ...snapshotFiles, ...disks]) {
       if (!existsSync(file)) continue;
       const isDisk = disks.includes(file);
       if (isDisk && (keepDisks || !isInside(record.folder, file))) {
@@ -138,6 +140,7 @@ export class VmLibrary {
       await fs.rm(file);
       deletedFiles.push(file);
     }
+    await fs.rmdir(snapshotFolder).catch(() => undefined);
     await fs.rmdir(record.folder).catch(() => undefined); // only if now empty
     this.records.delete(id);
     this.saveIndex();
@@ -158,6 +161,13 @@ export class VmLibrary {
     return Object.values(record.file.settings.ide)
       .filter((d) => d?.kind === 'disk')
       .map((d) => this.resolve(record, d!.path!));
+  }
+
+  /** The disks of a VM's snapshots (frozen ones, and those Kaso made for it), absolute. */
+  snapshotDiskFiles(record: VmRecord): string[] {
+    const s = record.file.snapshots;
+    if (!s) return [];
+    return [...s.items.flatMap((i) => i.disks.map((d) => d.path)), ...s.owned].map((p) => this.resolve(record, p));
   }
 
   /** Every file the settings name must exist (a missing one is named, with the setting it belongs to). */
@@ -214,9 +224,10 @@ export class VmLibrary {
     }
   }
 
+  /** Paths inside KASO_HOME are kept relative to it, so the whole home can be moved or copied. */
   private saveIndex(): void {
-    const unreadable = this.unreadable.map((u) => u.configFile);
-    this.index.set('vms', [...this.list().map((r) => r.configFile), ...unreadable]);
+    const files = [...this.list().map((r) => r.configFile), ...this.unreadable.map((u) => u.configFile)];
+    this.index.set('vms', files.map((f) => (isInside(this.home, f) ? path.relative(this.home, f) : f)));
   }
 }
 
