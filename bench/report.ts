@@ -17,7 +17,7 @@ export interface Side {
 }
 
 export interface Row {
-  group: 'convert' | 'io' | 'create' | 'vm';
+  group: 'convert' | 'io' | 'create' | 'vm' | 'snapshots';
   name: string;
   kaso: Side;
   peer: Side | null;

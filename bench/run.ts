@@ -2,7 +2,8 @@
  * `npm run bench [-- GROUP...] [--reps N]`: Kaso against peers measured in the same run, as ratios of
  * medians. Groups: convert (vs qemu-img convert), io (dynamic disk and differencing chain vs plain file I/O),
  * create (library create times, with qemu-img create beside them), vm (the embedded engine against bare v86:
- * boot, idle CPU, memory, graphics stream), vm-graphics (the graphics stream alone). Default: all
+ * boot, idle CPU, memory, graphics stream), snapshots (take and revert times, the guest's pause, reads
+ * through a 32-snapshot chain), vm-graphics (the graphics stream alone). Default: all
  * but vm-graphics.
  *
  * Prints a table and writes a JSON summary to /tmp/kaso-bench-latest.json. The exit code says whether the
@@ -12,6 +13,7 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
+import { benchSnapshots } from './snapshots.js';
 import { benchVm, benchVmGraphics } from './vm.js';
 import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
 import { printTable, writeJson, type Row } from './report.js';
@@ -21,6 +23,7 @@ const GROUPS = {
   io: benchIo,
   create: benchCreate,
   vm: benchVm,
+  snapshots: benchSnapshots,
   'vm-graphics': benchVmGraphics,
 } satisfies Record<string, (ctx: BenchContext) => Promise<Row[]>>;
 type Group = keyof typeof GROUPS;

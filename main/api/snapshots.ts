@@ -59,7 +59,8 @@ export const snapshotRequestSchemas = {
 
 export interface SnapshotResults {
   'snapshot.list': SnapshotTree;
-  'snapshot.take': SnapshotInfo;
+  /** `pausedMs`: how long a running guest stood still for it (null for a VM that was not running). */
+  'snapshot.take': SnapshotInfo & { pausedMs: number | null };
   'snapshot.revert': SnapshotTree;
   'snapshot.delete': SnapshotTree;
   'snapshot.rename': SnapshotInfo;

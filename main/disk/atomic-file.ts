@@ -59,13 +59,18 @@ export async function syncDirectory(dir: string): Promise<void> {
   await h.close();
 }
 
-/** Replaces a file's content atomically (write new, then rename over the old one). */
-export async function replaceAtomically(target: string, content: string | Uint8Array): Promise<void> {
+/**
+ * Replaces a file's content atomically (write new, then rename over the old one). With `durable: false` the
+ * content is not forced to the storage first: a killed process still leaves the old file or the new one
+ * (the page cache survives it), and the caller makes it durable later with `syncFile`.
+ */
+export async function replaceAtomically(target: string, content: string | Uint8Array | Uint8Array[], durable = true): Promise<void> {
   const tmp = `${target}.kaso-new`;
   const h = await fs.open(tmp, 'w', 0o644);
   try {
-    await h.writeFile(content);
-    await h.sync();
+    if (Array.isArray(content)) await writeAll(h, content); // the pieces as they are, without joining them first
+    else await h.writeFile(content);
+    if (durable) await h.sync();
   } finally {
     await h.close();
   }
@@ -73,6 +78,23 @@ export async function replaceAtomically(target: string, content: string | Uint8A
   await fs.rename(tmp, target);
   await syncDirectory(path.dirname(target));
   afterDiskWrite();
+}
+
+async function writeAll(h: fs.FileHandle, pieces: Uint8Array[]): Promise<void> {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const { bytesWritten } = await h.writev(pieces, 0);
+  if (bytesWritten !== total) throw new Error(`wrote ${bytesWritten} of ${total} bytes (is the disk full?)`);
+}
+
+/** Forces a file's content and its name to the storage. */
+export async function syncFile(file: string): Promise<void> {
+  const h = await fs.open(file, 'r+');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  await syncDirectory(path.dirname(file));
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -17,5 +17,5 @@ export { reparentDisk, type ReparentOptions, type ReparentResult } from './repar
 export { findDependents } from './dependents.js';
 export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';
-export { replaceAtomically } from './atomic-file.js';
+export { replaceAtomically, syncFile } from './atomic-file.js';
 export { afterDiskWrite as crashPoint } from './crash-points.js';

@@ -15,13 +15,15 @@ export interface SavedStateHeader {
   acpi?: boolean;
   disks: string[];
   saved: string;
+  /** Length of the engine's state after the header, to tell a file cut short (older files: absent). */
+  stateBytes?: number;
 }
 
-export async function writeSavedState(file: string, header: SavedStateHeader, state: Uint8Array): Promise<number> {
-  const head = Buffer.from(`${MAGIC}\n${JSON.stringify(header)}\n`, 'utf8');
-  const all = Buffer.concat([head, state]);
-  await replaceAtomically(file, all);
-  return all.length;
+/** `durable: false` leaves forcing it to storage to the caller (a snapshot does it after the guest resumed). */
+export async function writeSavedState(file: string, header: SavedStateHeader, state: Uint8Array, durable = true): Promise<number> {
+  const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ ...header, stateBytes: state.length })}\n`, 'utf8');
+  await replaceAtomically(file, [head, state], durable);
+  return head.length + state.length;
 }
 
 export async function readSavedState(file: string): Promise<{ header: SavedStateHeader; state: Uint8Array }> {
@@ -31,5 +33,7 @@ export async function readSavedState(file: string): Promise<{ header: SavedState
   if (first < 0 || second < 0 || all.subarray(0, first).toString('utf8') !== MAGIC)
     throw new Error(`${file} is not a Kaso saved state`);
   const header = JSON.parse(all.subarray(first + 1, second).toString('utf8')) as SavedStateHeader;
+  if (header.stateBytes !== undefined && header.stateBytes !== all.length - second - 1)
+    throw new Error(`${file} is incomplete (${all.length - second - 1} of ${header.stateBytes} bytes): it was cut short, perhaps by a power failure; discard the saved state`);
   return { header, state: new Uint8Array(all.buffer, all.byteOffset + second + 1, all.length - second - 1) };
 }

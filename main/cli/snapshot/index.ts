@@ -38,7 +38,8 @@ function takeCommand(): Command {
       runAction(async (ctx, vmName: string, name: string | undefined, o: { description?: string }) => {
         const { client, id } = await connect(vmName);
         const s = await client.call('snapshot.take', { id, ...(name ? { name } : {}), ...(o.description ? { description: o.description } : {}) });
-        ctx.print(s, () => [`Took snapshot "${s.name}"${s.hasState ? ' with the machine\'s memory' : ''} (${s.id})`]);
+        const paused = s.pausedMs === null ? '' : `; the guest paused ${s.pausedMs} ms`;
+        ctx.print(s, () => [`Took snapshot "${s.name}"${s.hasState ? ' with the machine\'s memory' : ''} (${s.id})${paused}`]);
       }),
     );
 }

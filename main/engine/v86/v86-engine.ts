@@ -157,7 +157,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   }
 
   /** The machine state (the guest is stopped and its disks quiet), with what it belongs to. */
-  private async writeState(file: string): Promise<number> {
+  private async writeState(file: string, durable = true): Promise<number> {
     const state = new Uint8Array(await this.emulator!.save_state());
     const header = {
       engine: 'v86',
@@ -167,7 +167,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       disks: this.config!.disks.map((d) => d.path),
       saved: new Date().toISOString(),
     };
-    return writeSavedState(file, header, state);
+    return writeSavedState(file, header, state, durable);
   }
 
   /** A snapshot's first half: the guest stops, every write reaches its file, the state is kept if asked. */
@@ -176,7 +176,8 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     const wasRunning = emulator.is_running();
     await emulator.stop();
     await this.quiesce();
-    const stateBytes = stateFile ? await this.writeState(stateFile) : 0;
+    // Not forced to storage here: the host does that once the guest runs again (it stands still less).
+    const stateBytes = stateFile ? await this.writeState(stateFile, false) : 0;
     return { kind: 'checkpoint', stateBytes, wasRunning };
   }
 

@@ -5,7 +5,7 @@ import { ApiError } from '../../api/requests.js';
 import type { SnapshotInfo, SnapshotRecord, Snapshots, SnapshotTree } from '../../api/snapshots.js';
 import type { IdeSlot, VmSettings } from '../../api/vm-settings.js';
 import type { VmState } from '../../api/vm-state.js';
-import { createDifferencing, diskInfo } from '../../disk/index.js';
+import { createDifferencing, diskInfo, syncFile } from '../../disk/index.js';
 import { ensureAllowed } from '../lifecycle.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
 import type { VmProcess } from '../vm-process.js';
@@ -61,7 +61,7 @@ export class SnapshotService {
     return treeOf(id, this.snapshotsOf(this.host.library.get(id)), this.jobs.get(id) ?? null);
   }
 
-  take(id: string, name?: string, description = ''): Promise<SnapshotInfo> {
+  take(id: string, name?: string, description = ''): Promise<SnapshotInfo & { pausedMs: number | null }> {
     return this.exclusive(id, () => this.takeNow(id, name ?? defaultName(new Date()), description));
   }
 
@@ -128,7 +128,7 @@ export class SnapshotService {
     }
   }
 
-  private async takeNow(id: string, name: string, description: string): Promise<SnapshotInfo> {
+  private async takeNow(id: string, name: string, description: string): Promise<SnapshotInfo & { pausedMs: number | null }> {
     const record = this.host.library.get(id);
     const state = this.host.stateOf(id);
     ensureAllowed('takeSnapshot', state, record.file.settings.name);
@@ -145,12 +145,15 @@ export class SnapshotService {
     const created = [...children.map((c) => c.path), ...[stateFile, thumbnailFile].filter((f) => f !== null).map((f) => path.join(folder, f))];
     const tx = await begin(record, 'take', created, []);
     let resumeOnFailure = false;
+    let pausedAt = 0;
     try {
+      // The children first: they need only the frozen disks' identities, so the guest runs meanwhile.
+      for (const [i, c] of children.entries()) await createDifferencing(c.path, this.host.library.resolve(record, disks[i]!.path));
       if (engine) {
+        pausedAt = performance.now();
         const cp = await engine.request({ kind: 'checkpoint', stateFile: stateFile && path.join(folder, stateFile) }, 300_000);
         resumeOnFailure = cp.kind === 'checkpoint' && cp.wasRunning;
       } else if (stateFile) await linkOrCopy(vmState, path.join(folder, stateFile));
-      for (const [i, c] of children.entries()) await createDifferencing(c.path, this.host.library.resolve(record, disks[i]!.path));
       if (thumbnail && thumbnailFile) await fs.writeFile(path.join(folder, thumbnailFile), thumbnail);
       const snapshots = this.snapshotsOf(record);
       const node: SnapshotRecord = {
@@ -175,9 +178,12 @@ export class SnapshotService {
       throw e instanceof ApiError ? e : new ApiError('FAILED', `could not take a snapshot of "${record.file.settings.name}": ${(e as Error).message}`);
     }
     if (engine) await this.switchEngine(id, engine, children, resumeOnFailure);
+    const pausedMs = engine ? Math.round(performance.now() - pausedAt) : null;
+    if (engine && stateFile) await syncFile(path.join(folder, stateFile)); // what the engine left to the page cache
     await finish(record, tx);
     this.announce(id);
-    return toInfo(this.snapshotsOf(this.host.library.get(id)).items, this.find(this.snapshotsOf(this.host.library.get(id)), snapshotId));
+    const items = this.snapshotsOf(this.host.library.get(id)).items;
+    return { ...toInfo(items, items.find((s) => s.id === snapshotId)!), pausedMs };
   }
 
   /** After the commit the old disks are frozen: an engine that cannot move to the new ones must stop. */
