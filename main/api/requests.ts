@@ -35,6 +35,8 @@ export const requestSchemas = {
     .strict(),
   'vm.update': z.object({ id, settings: SettingsPatch }).strict(),
   'vm.delete': z.object({ id, keepDisks: z.boolean() }).strict(),
+  /** linked: new differencing disks over a snapshot of the source; full: standalone copies of its disks. */
+  'vm.clone': z.object({ id, name: VmSettingsFields.shape.name, mode: z.enum(['linked', 'full']) }).strict(),
   'vm.start': byId,
   'vm.turnOff': byId,
   'vm.shutdown': byId,
@@ -98,6 +100,7 @@ export interface RequestResults extends SnapshotResults {
   'vm.create': VmDetails;
   'vm.update': VmDetails;
   'vm.delete': { deletedFiles: string[]; keptFiles: string[] };
+  'vm.clone': VmDetails;
   'vm.start': VmSummary;
   'vm.turnOff': VmSummary;
   'vm.shutdown': VmSummary;

@@ -58,6 +58,9 @@ export const VM_ACTIONS = {
   takeSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
   revertSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
   deleteSnapshot: ['off', 'saved', 'crashed', 'running', 'paused'],
+  // A linked clone freezes the source with a snapshot (running or not); a full one copies disks at rest.
+  cloneLinked: ['off', 'saved', 'crashed', 'running', 'paused'],
+  cloneFull: ['off', 'saved', 'crashed'],
 } as const satisfies Record<string, readonly VmState[]>;
 
 export type VmActionName = keyof typeof VM_ACTIONS;

@@ -5,6 +5,7 @@ import { DiskType, DYNAMIC_HEADER_SIZE } from './format/constants.js';
 import { chooseFooter, readFooterCopies } from './format/footer-copies.js';
 import { parseDynamicHeader } from './format/dynamic-header.js';
 import { sameGuid } from './format/guid.js';
+import { openDisk } from './open.js';
 
 /**
  * Differencing disks that name `uniqueId` as their parent, found in `folders` (by default the disk's own
@@ -39,5 +40,16 @@ async function namesParent(file: string, uniqueId: Uint8Array): Promise<boolean>
     return false; // not a VHD, or one too damaged to name a parent
   } finally {
     await f?.close();
+  }
+}
+
+/** A disk's unique id (null for what has none: a raw image, or a file that does not open). */
+export async function uniqueIdOf(file: string): Promise<Uint8Array | null> {
+  const disk = await openDisk(file).catch(() => null);
+  if (!disk) return null;
+  try {
+    return disk.uniqueId ?? null;
+  } finally {
+    await disk.close();
   }
 }

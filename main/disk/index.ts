@@ -14,7 +14,7 @@ export { compactDisk, type CompactResult } from './compact.js';
 export { mergeDisk, type MergeOptions, type MergeResult } from './merge.js';
 export { expandDisk, type ExpandResult } from './expand.js';
 export { reparentDisk, type ReparentOptions, type ReparentResult } from './reparent.js';
-export { findDependents } from './dependents.js';
+export { findDependents, uniqueIdOf } from './dependents.js';
 export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';
 export { replaceAtomically, syncFile } from './atomic-file.js';

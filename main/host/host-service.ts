@@ -22,6 +22,7 @@ import { ConsoleRelay, type ConsoleViewer } from './console-relay.js';
 import { VmProcess } from './vm-process.js';
 import { productVersion } from './version.js';
 import { SnapshotService, type SnapshotHost } from './snapshots/snapshot-service.js';
+import { cloneVm } from './clone.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -121,6 +122,13 @@ export class HostService extends EventEmitter<{
       this.live.delete(id);
       this.emit('event', 'vm.removed', { id });
       return result;
+    },
+    'vm.clone': async ({ id, name, mode }) => {
+      this.guard(mode === 'linked' ? 'cloneLinked' : 'cloneFull', id);
+      const record = await cloneVm(this.library, this.snapshots, id, name, mode);
+      this.live.set(record.id, this.initialLive(record));
+      this.changed(record);
+      return this.details(record);
     },
     'vm.start': async ({ id }) => this.start(id),
     'vm.turnOff': async ({ id }) => this.stop(id, 'turnOff'),

@@ -20,6 +20,8 @@ const VERBS: Record<Action, string> = {
   takeSnapshot: 'take a snapshot of',
   revertSnapshot: 'revert',
   deleteSnapshot: 'delete a snapshot of',
+  cloneLinked: 'make a linked clone of',
+  cloneFull: 'make a full clone of (turn it off or save its state first)',
 };
 
 export function allowed(action: Action, state: VmState): boolean {

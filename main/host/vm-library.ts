@@ -12,7 +12,7 @@ import {
   type VmFile,
   type VmSettings,
 } from '../api/vm-settings.js';
-import { createDynamic, replaceAtomically } from '../disk/index.js';
+import { createDynamic, findDependents, replaceAtomically, uniqueIdOf } from '../disk/index.js';
 import { defaultLibraryFolder } from './paths.js';
 
 /** A VM as the library knows it: its file, folder and settings. */
@@ -130,10 +130,11 @@ export class VmLibrary {
     const disks = [...new Set([...this.diskFiles(record), ...this.snapshotDiskFiles(record)])];
     const snapshotFolder = this.snapshotFolder(record);
     const snapshotFiles = existsSync(snapshotFolder) ? (await fs.readdir(snapshotFolder)).map((n) => path.join(snapshotFolder, n)) : [];
+    const needed = keepDisks ? new Set<string>() : await this.neededByOthers(disks);
     for (const file of [record.configFile, this.statePath(record), ...snapshotFiles, ...disks]) {
       if (!existsSync(file)) continue;
       const isDisk = disks.includes(file);
-      if (isDisk && (keepDisks || !isInside(record.folder, file))) {
+      if (isDisk && (keepDisks || !isInside(record.folder, file) || needed.has(file))) {
         keptFiles.push(file);
         continue;
       }
@@ -161,6 +162,20 @@ export class VmLibrary {
     return Object.values(record.file.settings.ide)
       .filter((d) => d?.kind === 'disk')
       .map((d) => this.resolve(record, d!.path!));
+  }
+
+  /** Which of these disks another disk (not among them) grows from: a linked clone's, say. Those stay. */
+  private async neededByOthers(disks: string[]): Promise<Set<string>> {
+    const mine = new Set(disks);
+    const folders = this.list().flatMap((r) => [r.folder, this.snapshotFolder(r)]);
+    const needed = new Set<string>();
+    for (const file of disks) {
+      const id = await uniqueIdOf(file);
+      if (!id) continue;
+      const children = await findDependents(file, id, folders);
+      if (children.some((c) => !mine.has(c))) needed.add(file);
+    }
+    return needed;
   }
 
   /** The disks of a VM's snapshots (frozen ones, and those Kaso made for it), absolute. */
@@ -244,4 +259,3 @@ function isInside(folder: string, file: string): boolean {
   const rel = path.relative(folder, file);
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
-

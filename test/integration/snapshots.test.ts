@@ -7,7 +7,7 @@ import { testGuest, testGuestMissing, type TestGuest } from '../helpers/guest.js
 import { startHost, type Harness } from '../helpers/host-harness.js';
 import { announceSkip, missingVhdimount } from '../helpers/peers.js';
 import { readThroughVhdimount } from '../helpers/vhdimount.js';
-import { openDisk } from '../../main/disk/index.js';
+import { diskInfo, openDisk } from '../../main/disk/index.js';
 
 /**
  * Snapshots of the test guest's disk, driven as the console drives them: a file written in the guest is
@@ -109,6 +109,33 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
     expect(existsSync(aDisk)).toBe(true);
     await h.call('snapshot.revert', { id: vm.id, snapshotId: d.id, discardCurrent: true });
     expect(await session()).toBe('D');
+  });
+
+  it('makes linked and full clones that boot, go their own ways, and outlive the original', { timeout: 600_000 }, async () => {
+    const original = await diskVm('Original');
+    const session = async (id: string, write?: string) => {
+      await boot(id);
+      const seen = (await h.run(id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
+      if (write) await h.run(id, `echo ${write} > /mnt/witness.txt && sync`);
+      await h.call('vm.turnOff', { id });
+      return seen;
+    };
+    await session(original.id, 'original');
+    const linked = await h.call<VmDetails>('vm.clone', { id: original.id, name: 'Linked', mode: 'linked' });
+    const full = await h.call<VmDetails>('vm.clone', { id: original.id, name: 'Full', mode: 'full' });
+    const diskOf = (vm: VmDetails) => path.resolve(vm.folder, vm.settings.ide.primaryMaster!.path!);
+    const ids = await Promise.all([original, linked, full].map(async (vm) => (await diskInfo(diskOf(vm))).uniqueId));
+    expect(new Set(ids).size).toBe(3); // every clone's disk is a disk of its own
+    expect((await diskInfo(diskOf(linked))).type).toBe('differencing');
+    expect((await diskInfo(diskOf(full))).type).toBe('dynamic');
+    expect(await session(linked.id, 'linked')).toBe('original');
+    expect(await session(full.id, 'full')).toBe('original');
+    expect(await session(original.id)).toBe('original');
+    // Deleting the original with its disks keeps the one the linked clone grows from.
+    const removed = await h.call<{ keptFiles: string[] }>('vm.delete', { id: original.id, keepDisks: false });
+    expect(removed.keptFiles).toContain((await diskInfo(diskOf(linked))).parents[0]!.path);
+    expect(await session(linked.id)).toBe('linked');
+    expect(await session(full.id)).toBe('full');
   });
 
   it.skipIf(missingVhdimount() !== null)('leaves disks that vhdimount reads exactly as Kaso does', async () => {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { VM_EXIT_CODES_HELP } from '../exit-codes.js';
 import { serialCommand } from './serial-command.js';
 import { screenCommand, screenshotCommand, typeCommand } from './screen-commands.js';
-import { actionCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand } from './vm-commands.js';
+import { actionCommand, cloneCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand } from './vm-commands.js';
 
 export function vmCommand(): Command {
   const vm = new Command('vm').description('create, run and drive virtual machines (through the running Kaso host)');
@@ -20,6 +20,7 @@ export function vmCommand(): Command {
     actionCommand('save', 'vm.save', 'save the VM\'s state and stop it (it resumes there on the next start)'),
     actionCommand('ctrl-alt-del', 'vm.ctrlAltDel', 'send Ctrl+Alt+Del'),
     deleteCommand(),
+    cloneCommand(),
     screenshotCommand(),
     screenCommand(),
     typeCommand(),

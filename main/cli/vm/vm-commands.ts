@@ -157,3 +157,22 @@ export function deleteCommand(): Command {
       }),
     );
 }
+
+export function cloneCommand(): Command {
+  return new Command('clone')
+    .description('make a new VM from this one: --linked (new differencing disks over a snapshot of it) or --full (standalone copies)')
+    .argument('<vm>', 'VM name or id')
+    .argument('<name>', 'the new VM\'s name')
+    .option('--linked', 'share the source\'s disks as they are now (fast and small; the source keeps a snapshot for it)')
+    .option('--full', 'copy every disk, flattened into standalone dynamic disks')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx, vmName: string, name: string, o: { linked?: boolean; full?: boolean }) => {
+        if (Boolean(o.linked) === Boolean(o.full)) throw new ApiError('INVALID_INPUT', 'say --linked or --full');
+        const client = await HostClient.connect();
+        const source = await findVm(client, vmName);
+        const vm = await client.call('vm.clone', { id: source.id, name, mode: o.linked ? 'linked' : 'full' });
+        ctx.print(vm, () => [`Created "${vm.name}" in ${vm.folder}, a ${o.linked ? 'linked' : 'full'} clone of "${source.name}"`]);
+      }),
+    );
+}

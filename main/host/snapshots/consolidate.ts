@@ -1,6 +1,6 @@
 import type { SnapshotJob, SnapshotRecord, Snapshots } from '../../api/snapshots.js';
 import type { IdeSlot } from '../../api/vm-settings.js';
-import { findDependents, mergeDisk, openDisk, reparentDisk } from '../../disk/index.js';
+import { findDependents, mergeDisk, reparentDisk, uniqueIdOf } from '../../disk/index.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
 import { begin, commit, finish, type AfterStep } from './journal.js';
 
@@ -88,13 +88,4 @@ async function apply(
 /** Where children of a VM's disks may be: every VM's folder and snapshot folder in the library. */
 function searchFolders(library: VmLibrary): string[] {
   return library.list().flatMap((r) => [r.folder, library.snapshotFolder(r)]);
-}
-
-async function uniqueIdOf(file: string): Promise<Uint8Array | null> {
-  const disk = await openDisk(file);
-  try {
-    return disk.uniqueId ?? null;
-  } finally {
-    await disk.close();
-  }
 }
