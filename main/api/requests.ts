@@ -38,6 +38,8 @@ export const requestSchemas = {
   /** linked: new differencing disks over a snapshot of the source; full: standalone copies of its disks. */
   'vm.clone': z.object({ id, name: VmSettingsFields.shape.name, mode: z.enum(['linked', 'full']) }).strict(),
   'vm.start': byId,
+  /** End the undo disks' session of a VM that is off: commit its changes, discard them, or keep them. */
+  'vm.undo': z.object({ id, action: z.enum(['commit', 'discard', 'keep']) }).strict(),
   'vm.turnOff': byId,
   'vm.shutdown': byId,
   'vm.pause': byId,
@@ -77,6 +79,8 @@ export interface VmDetails extends VmSummary {
   created: string;
   modified: string;
   hasSavedState: boolean;
+  /** Undo disks hold a session's changes, waiting for commit, discard or keep. */
+  undoPending: boolean;
 }
 
 export interface FileEntry {
@@ -101,6 +105,7 @@ export interface RequestResults extends SnapshotResults {
   'vm.update': VmDetails;
   'vm.delete': { deletedFiles: string[]; keptFiles: string[] };
   'vm.clone': VmDetails;
+  'vm.undo': VmDetails;
   'vm.start': VmSummary;
   'vm.turnOff': VmSummary;
   'vm.shutdown': VmSummary;

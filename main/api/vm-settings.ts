@@ -102,6 +102,8 @@ export const VmSettingsFields = z
       .refine((o) => new Set(o).size === o.length, 'each boot device once'),
     kernel: z.object({ kernel: filePath, initrd: filePath.nullable(), append: z.string().max(4096) }).nullable(),
     com: z.tuple([ComPortSchema, ComPortSchema]),
+    /** Virtual PC's undo disks: a session's writes go to differencing disks kept apart until commit or discard. */
+    undoDisks: z.boolean().default(false),
     notes: z.string().max(100_000),
   })
   .strict();
@@ -130,6 +132,7 @@ export function defaultSettings(vmName: string, preset: OsPreset = 'other'): VmS
     bootOrder: ['cd', 'disk', 'floppy'],
     kernel: null,
     com: [{ mode: 'terminal' }, { mode: 'none' }],
+    undoDisks: false,
     notes: '',
   };
 }
@@ -144,6 +147,8 @@ export const VmFileSchema = z.object({
   settings: z.unknown(),
   /** The snapshot tree (absent until the first snapshot), checked with SnapshotsSchema by the library. */
   snapshots: z.unknown().optional(),
+  /** The undo disks of the session in progress (their writes not yet committed or discarded). */
+  undo: z.object({ disks: z.array(z.object({ slot: z.enum(IDE_SLOTS), path: z.string() })) }).optional(),
   /** The last snapshot transaction committed with this file (see main/host/snapshots/journal.ts). */
   transaction: z.string().optional(),
 });

@@ -61,6 +61,8 @@ export const VM_ACTIONS = {
   // A linked clone freezes the source with a snapshot (running or not); a full one copies disks at rest.
   cloneLinked: ['off', 'saved', 'crashed', 'running', 'paused'],
   cloneFull: ['off', 'saved', 'crashed'],
+  // A saved state belongs to the session's undo disks: they stay until it is resumed and turned off.
+  closeUndo: ['off', 'crashed'],
 } as const satisfies Record<string, readonly VmState[]>;
 
 export type VmActionName = keyof typeof VM_ACTIONS;

@@ -2,6 +2,7 @@ import { ApiError } from '../api/requests.js';
 import { IDE_SLOT_LABELS, IDE_SLOTS } from '../api/vm-settings.js';
 import type { EngineBootConfig } from '../engine/protocol.js';
 import type { Firmware } from '../../native-shims/firmware.js';
+import { bootDiskPath } from './undo-disks.js';
 import type { VmLibrary, VmRecord } from './vm-library.js';
 
 /**
@@ -33,7 +34,7 @@ export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmw
   const cdroms: EngineBootConfig['cdroms'] = [];
   for (const slot of IDE_SLOTS) {
     const d = s.ide[slot];
-    if (d?.kind === 'disk') disks.push({ slot, path: library.resolve(record, d.path) });
+    if (d?.kind === 'disk') disks.push({ slot, path: library.resolve(record, bootDiskPath(record, slot, d.path)) });
     if (d?.kind === 'cdrom') cdroms.push({ slot, path: d.path ? library.resolve(record, d.path) : null });
   }
   return {

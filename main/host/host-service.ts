@@ -23,6 +23,7 @@ import { VmProcess } from './vm-process.js';
 import { productVersion } from './version.js';
 import { SnapshotService, type SnapshotHost } from './snapshots/snapshot-service.js';
 import { cloneVm } from './clone.js';
+import { closeUndoSession, openUndoSession } from './undo-disks.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -131,6 +132,12 @@ export class HostService extends EventEmitter<{
       return this.details(record);
     },
     'vm.start': async ({ id }) => this.start(id),
+    'vm.undo': async ({ id, action }) => {
+      this.guard('closeUndo', id);
+      const record = await closeUndoSession(this.library, this.library.get(id), action);
+      this.changed(record);
+      return this.details(record);
+    },
     'vm.turnOff': async ({ id }) => this.stop(id, 'turnOff'),
     'vm.shutdown': async ({ id }) => {
       this.guard('shutdown', id);
@@ -227,6 +234,7 @@ export class HostService extends EventEmitter<{
       created: record.file.created,
       modified: record.file.modified,
       hasSavedState: existsSync(this.library.statePath(record)),
+      undoPending: record.file.undo !== undefined,
     };
   }
 
@@ -284,7 +292,7 @@ export class HostService extends EventEmitter<{
   /** Starts a VM (the snapshot service calls this directly, from inside its own operation). */
   private async boot(id: string): Promise<VmSummary> {
     this.guard('start', id);
-    const record = this.library.get(id);
+    const record = await openUndoSession(this.library, this.library.get(id));
     const fw = findFirmware();
     if (!fw.found) throw new ApiError('FAILED', fw.message);
     const statePath = this.library.statePath(record);

@@ -22,6 +22,7 @@ const VERBS: Record<Action, string> = {
   deleteSnapshot: 'delete a snapshot of',
   cloneLinked: 'make a linked clone of',
   cloneFull: 'make a full clone of (turn it off or save its state first)',
+  closeUndo: 'commit or discard the undo disks of',
 };
 
 export function allowed(action: Action, state: VmState): boolean {

@@ -112,6 +112,8 @@ export class VmLibrary {
     const settings = validate({ ...record.file.settings, ...patch });
     if (settings.name.toLowerCase() !== record.file.settings.name.toLowerCase() && this.list().some((r) => r.file.settings.name.toLowerCase() === settings.name.toLowerCase()))
       throw new ApiError('CONFLICT', `a virtual machine named "${settings.name}" already exists`, 'name');
+    if (record.file.undo && JSON.stringify(settings.ide) !== JSON.stringify(record.file.settings.ide))
+      throw new ApiError('CONFLICT', 'ide: the undo disks hold changes to these drives: commit or discard them before changing the drives', 'ide');
     const next: VmRecord = { ...record, file: { ...record.file, settings, modified: new Date().toISOString() } };
     await this.checkFiles(next);
     await this.write(next);
@@ -178,11 +180,12 @@ export class VmLibrary {
     return needed;
   }
 
-  /** The disks of a VM's snapshots (frozen ones, and those Kaso made for it), absolute. */
+  /** The disks of a VM's snapshots (frozen ones, and those Kaso made for it) and undo disks, absolute. */
   snapshotDiskFiles(record: VmRecord): string[] {
     const s = record.file.snapshots;
-    if (!s) return [];
-    return [...s.items.flatMap((i) => i.disks.map((d) => d.path)), ...s.owned].map((p) => this.resolve(record, p));
+    const snapshotDisks = s ? [...s.items.flatMap((i) => i.disks.map((d) => d.path)), ...s.owned] : [];
+    const undo = record.file.undo?.disks.map((d) => d.path) ?? [];
+    return [...snapshotDisks, ...undo].map((p) => this.resolve(record, p));
   }
 
   /** Every file the settings name must exist (a missing one is named, with the setting it belongs to). */

@@ -7,7 +7,7 @@ import { testGuest, testGuestMissing, type TestGuest } from '../helpers/guest.js
 import { startHost, type Harness } from '../helpers/host-harness.js';
 import { announceSkip, missingVhdimount } from '../helpers/peers.js';
 import { readThroughVhdimount } from '../helpers/vhdimount.js';
-import { diskInfo, openDisk } from '../../main/disk/index.js';
+import { checkDisk, diskInfo, openDisk } from '../../main/disk/index.js';
 
 /**
  * Snapshots of the test guest's disk, driven as the console drives them: a file written in the guest is
@@ -136,6 +136,34 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
     expect(removed.keptFiles).toContain((await diskInfo(diskOf(linked))).parents[0]!.path);
     expect(await session(linked.id)).toBe('linked');
     expect(await session(full.id)).toBe('full');
+  });
+
+  it('keeps a session apart on undo disks: discard brings the disk back, commit makes the changes its own', { timeout: 600_000 }, async () => {
+    const vm = await diskVm('Undo');
+    await h.call('vm.update', { id: vm.id, settings: { undoDisks: true } });
+    const disk = path.join(vm.folder, 'Undo.vhd');
+    const before = await diskInfo(disk);
+    const session = async (write?: string) => {
+      await boot(vm.id);
+      const seen = (await h.run(vm.id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
+      if (write) await h.run(vm.id, `echo ${write} > /mnt/witness.txt && sync`);
+      await h.call('vm.turnOff', { id: vm.id });
+      return seen;
+    };
+    expect(await session('first')).toBe('none');
+    expect((await h.call<VmDetails>('vm.get', { id: vm.id })).undoPending).toBe(true);
+    expect((await diskInfo(disk)).fileSize).toBe(before.fileSize); // the VM's own disk was not written
+    await expect(h.call('snapshot.take', { id: vm.id })).rejects.toThrow(/undo disks with changes: commit or discard/);
+    await h.call('vm.undo', { id: vm.id, action: 'keep' });
+    expect(await session()).toBe('first'); // a kept session goes on
+    await h.call('vm.undo', { id: vm.id, action: 'discard' });
+    expect((await h.call<VmDetails>('vm.get', { id: vm.id })).undoPending).toBe(false);
+    expect(readdirSync(vm.folder).filter((f) => f.includes('-undo-'))).toEqual([]);
+    expect(await session('second')).toBe('none'); // discarded: the disk is as it was
+    await h.call('vm.undo', { id: vm.id, action: 'commit' });
+    await h.call('vm.update', { id: vm.id, settings: { undoDisks: false } });
+    expect(await session()).toBe('second'); // committed into the VM's own disk
+    expect((await checkDisk(disk)).findings.filter((f) => f.severity !== 'note')).toEqual([]);
   });
 
   it.skipIf(missingVhdimount() !== null)('leaves disks that vhdimount reads exactly as Kaso does', async () => {

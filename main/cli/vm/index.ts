@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { VM_EXIT_CODES_HELP } from '../exit-codes.js';
 import { serialCommand } from './serial-command.js';
 import { screenCommand, screenshotCommand, typeCommand } from './screen-commands.js';
-import { actionCommand, cloneCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand } from './vm-commands.js';
+import { actionCommand, cloneCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand, undoCommand } from './vm-commands.js';
 
 export function vmCommand(): Command {
   const vm = new Command('vm').description('create, run and drive virtual machines (through the running Kaso host)');
@@ -21,6 +21,7 @@ export function vmCommand(): Command {
     actionCommand('ctrl-alt-del', 'vm.ctrlAltDel', 'send Ctrl+Alt+Del'),
     deleteCommand(),
     cloneCommand(),
+    undoCommand(),
     screenshotCommand(),
     screenCommand(),
     typeCommand(),

@@ -19,6 +19,7 @@ export interface SettingsOptions {
   cpuWeight?: string;
   com1?: string;
   com2?: string;
+  undoDisks?: string;
   notes?: string;
 }
 
@@ -40,6 +41,7 @@ export function addSettingsFlags(c: Command): Command {
     .option('--cpu-weight <n>', 'relative CPU weight (1-10000)')
     .option('--com1 <mode>', `COM1: ${COM_MODES.join(', ')} (socket:PATH, file:PATH)`)
     .option('--com2 <mode>', 'COM2: as --com1')
+    .addOption(new Option('--undo-disks <on|off>', 'undo disks: keep each session\'s changes apart until `kaso vm undo`').choices(['on', 'off']))
     .option('--notes <text>', 'notes');
 }
 
@@ -70,6 +72,7 @@ export function settingsFromFlags(o: SettingsOptions, current: VmSettings | null
   if (o.memory) patch.memoryMiB = int(o.memory, '--memory');
   if (o.engine) patch.engine = o.engine as VmSettings['engine'];
   if (o.notes !== undefined) patch.notes = o.notes;
+  if (o.undoDisks) patch.undoDisks = o.undoDisks === 'on';
   if (o.disk || o.cdrom) patch.ide = ideFromFlags(o, current);
   if (o.floppy) patch.floppy = none(o.floppy) ? null : absolute(o.floppy);
   if (o.boot) patch.bootOrder = o.boot.split(',').map((d) => d.trim()) as VmSettings['bootOrder'];

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { ApiError, type VmDetails } from '../../api/requests.js';
 import { IDE_SLOT_LABELS, IDE_SLOTS, PRESETS } from '../../api/vm-settings.js';
@@ -90,6 +90,7 @@ function details(vm: VmDetails): string[] {
     if (d) lines.push(`${IDE_SLOT_LABELS[slot]}: ${d.kind === 'disk' ? d.path : `CD-ROM ${d.path ?? '(empty)'}`}`);
   }
   lines.push(`Floppy:        ${s.floppy ?? '(none)'}`, `Boot order:    ${s.bootOrder.join(', ')}`);
+  if (s.undoDisks || vm.undoPending) lines.push(`Undo disks:    ${s.undoDisks ? 'on' : 'off'}${vm.undoPending ? ' (changes pending: kaso vm undo NAME commit|discard|keep)' : ''}`);
   if (s.kernel) lines.push(`Kernel:        ${s.kernel.kernel} ${s.kernel.initrd ?? ''} "${s.kernel.append}"`);
   s.com.forEach((c, i) => lines.push(`COM${i + 1}:          ${c.mode}${'path' in c ? ` ${c.path}` : ''}${vm.comEndpoints[i] ? ` -> ${vm.comEndpoints[i]}` : ''}`));
   lines.push(`Folder:        ${vm.folder}`, `Id:            ${vm.id}`);
@@ -173,6 +174,22 @@ export function cloneCommand(): Command {
         const source = await findVm(client, vmName);
         const vm = await client.call('vm.clone', { id: source.id, name, mode: o.linked ? 'linked' : 'full' });
         ctx.print(vm, () => [`Created "${vm.name}" in ${vm.folder}, a ${o.linked ? 'linked' : 'full'} clone of "${source.name}"`]);
+      }),
+    );
+}
+
+export function undoCommand(): Command {
+  return new Command('undo')
+    .description('end the undo disks\' session of a VM that is off: commit its changes into the disks, discard them, or keep them for the next start')
+    .argument('<vm>', 'VM name or id')
+    .addArgument(new Argument('<action>', 'what to do with the changes').choices(['commit', 'discard', 'keep']))
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx, vmName: string, action: 'commit' | 'discard' | 'keep') => {
+        const client = await HostClient.connect();
+        const vm = await client.call('vm.undo', { id: (await findVm(client, vmName)).id, action });
+        const did = { commit: 'Committed the undo disks\' changes into', discard: 'Discarded the undo disks\' changes of', keep: 'Kept the undo disks\' changes of' }[action];
+        ctx.print(vm, () => [`${did} "${vm.name}"`]);
       }),
     );
 }

@@ -82,7 +82,7 @@ export const VMC_MAX_BYTES = 4 * 1024 * 1024;
 /** Memory sizes outside this range are not a machine Virtual PC or Kaso could run. */
 const MEMORY_MIN_MIB = 1;
 const MEMORY_MAX_MIB = MEMORY_LIMITS_MIB.qemu.max;
-/** Virtual PC has up to four network adapters, Virtual Server up to four per machine too. */
+/** Virtual PC and Virtual Server give a machine at most four network adapters; more than twice that is absurd. */
 const MAX_NICS = 8;
 
 const SLOT_BY_POSITION: Record<string, IdeSlot> = {
@@ -128,16 +128,13 @@ export function parseVmc(bytes: Uint8Array, fileName: string): VmcMachine {
     fail(`not a Virtual PC machine file: its root element is <${root.name}>, not <preferences>`);
   }
 
-  return new VmcReader(label, fail).machine(root, machineName(fileName));
+  return new VmcReader(fail).machine(root, machineName(fileName));
 }
 
 class VmcReader {
   private readonly warnings: string[] = [];
 
-  constructor(
-    private readonly label: string,
-    private readonly fail: (detail: string) => never,
-  ) {}
+  constructor(private readonly fail: (detail: string) => never) {}
 
   machine(root: XmlElement, name: string): VmcMachine {
     const version = this.optionalValue(root, 'version', 'string');
@@ -362,10 +359,13 @@ class VmcReader {
   }
 }
 
-/** "D" or "D:" or "D:\" as a whole absolute path (and no relative one) is a host drive, not a file. */
+/** A path that is only a drive letter ("D", "D:" or "D:\", in either field) is a host drive, not a file. */
 function hostDriveLetter(p: VmcPath): string | null {
-  const m = /^([A-Za-z]):?\\?$/.exec(p.absolute ?? '');
-  return m && !p.relative ? `${m[1]!.toUpperCase()}:` : null;
+  const letters = [p.absolute, p.relative]
+    .filter((v): v is string => v !== null)
+    .map((v) => /^([A-Za-z]):?\\?$/.exec(v)?.[1]?.toUpperCase() ?? null);
+  const first = letters[0];
+  return first && letters.every((l) => l === first) ? `${first}:` : null;
 }
 
 function displayName(p: VmcPath): string {
@@ -406,7 +406,7 @@ export function pathCandidates(p: VmcPath, vmcFolder: string, host: PathApi = no
   const absolutes: string[] = [];
   if (p.relative) {
     if (isWindowsAbsolute(p.relative)) absolutes.push(p.relative);
-    else out.push(host.normalize(host.join(vmcFolder, ...windowsSegments(p.relative))));
+    else out.push(host.join(vmcFolder, ...windowsSegments(p.relative)));
   }
   if (p.absolute) absolutes.unshift(p.absolute);
   for (const abs of absolutes) {

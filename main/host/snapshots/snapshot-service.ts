@@ -255,6 +255,8 @@ export class SnapshotService {
 
   /** The VM's hard disks, refusing what cannot have differencing children. */
   private async snapshotDisks(record: VmRecord): Promise<DiskSlot[]> {
+    if (record.file.undo)
+      throw new ApiError('CONFLICT', `"${record.file.settings.name}" has undo disks with changes: commit or discard them first (its snapshots are of its own disks)`);
     const out: DiskSlot[] = [];
     for (const [slot, d] of Object.entries(record.file.settings.ide) as [IdeSlot, VmSettings['ide'][IdeSlot]][]) {
       if (d?.kind !== 'disk' || !d.path) continue;
