@@ -38,6 +38,10 @@ export const requestSchemas = {
   /** linked: new differencing disks over a snapshot of the source; full: standalone copies of its disks. */
   'vm.clone': z.object({ id, name: VmSettingsFields.shape.name, mode: z.enum(['linked', 'full']) }).strict(),
   'vm.start': byId,
+  /** A Virtual PC / Virtual Server .vmc (its VHDs used where they are), or a Kaso VM folder or .kaso.json. */
+  'vm.import': z.object({ path: z.string().min(1).max(4096), name: VmSettingsFields.shape.name.optional() }).strict(),
+  /** Copy the VM, with every disk it uses, to `<folder>/<Name>/`. */
+  'vm.export': z.object({ id, folder: z.string().min(1).max(4096) }).strict(),
   /** End the undo disks' session of a VM that is off: commit its changes, discard them, or keep them. */
   'vm.undo': z.object({ id, action: z.enum(['commit', 'discard', 'keep']) }).strict(),
   'vm.turnOff': byId,
@@ -106,6 +110,8 @@ export interface RequestResults extends SnapshotResults {
   'vm.delete': { deletedFiles: string[]; keptFiles: string[] };
   'vm.clone': VmDetails;
   'vm.undo': VmDetails;
+  'vm.import': { vm: VmDetails; warnings: string[] };
+  'vm.export': { folder: string };
   'vm.start': VmSummary;
   'vm.turnOff': VmSummary;
   'vm.shutdown': VmSummary;

@@ -63,6 +63,7 @@ export const VM_ACTIONS = {
   cloneFull: ['off', 'saved', 'crashed'],
   // A saved state belongs to the session's undo disks: they stay until it is resumed and turned off.
   closeUndo: ['off', 'crashed'],
+  export: ['off', 'saved', 'crashed'],
 } as const satisfies Record<string, readonly VmState[]>;
 
 export type VmActionName = keyof typeof VM_ACTIONS;

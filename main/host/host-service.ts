@@ -24,6 +24,8 @@ import { productVersion } from './version.js';
 import { SnapshotService, type SnapshotHost } from './snapshots/snapshot-service.js';
 import { cloneVm } from './clone.js';
 import { closeUndoSession, openUndoSession } from './undo-disks.js';
+import { exportVm } from './import/export-vm.js';
+import { importVm } from './import/import-vm.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -132,6 +134,16 @@ export class HostService extends EventEmitter<{
       return this.details(record);
     },
     'vm.start': async ({ id }) => this.start(id),
+    'vm.import': async ({ path: file, name }) => {
+      const { record, warnings } = await importVm(this.library, file, name);
+      this.live.set(record.id, this.initialLive(record));
+      this.changed(record);
+      return { vm: this.details(record), warnings };
+    },
+    'vm.export': async ({ id, folder }) => {
+      this.guard('export', id);
+      return { folder: await exportVm(this.library, this.library.get(id), folder) };
+    },
     'vm.undo': async ({ id, action }) => {
       this.guard('closeUndo', id);
       const record = await closeUndoSession(this.library, this.library.get(id), action);

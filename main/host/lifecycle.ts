@@ -23,6 +23,7 @@ const VERBS: Record<Action, string> = {
   cloneLinked: 'make a linked clone of',
   cloneFull: 'make a full clone of (turn it off or save its state first)',
   closeUndo: 'commit or discard the undo disks of',
+  export: 'export (turn it off or save its state first)',
 };
 
 export function allowed(action: Action, state: VmState): boolean {

@@ -232,14 +232,36 @@ export class VmLibrary {
 
   private async load(configFile: string): Promise<void> {
     try {
-      const raw = JSON.parse(await fs.readFile(configFile, 'utf8')) as unknown;
-      const { snapshots: rawSnapshots, ...file } = VmFileSchema.parse(raw);
-      const settings = validate(file.settings);
-      const snapshots = rawSnapshots === undefined ? undefined : SnapshotsSchema.parse(rawSnapshots);
-      this.records.set(file.id, { id: file.id, configFile, folder: path.dirname(configFile), file: { ...file, settings, ...(snapshots ? { snapshots } : {}) } });
+      const record = await readRecord(configFile);
+      this.records.set(record.id, record);
     } catch (e) {
       this.unreadable.push({ configFile, reason: (e as Error).message });
     }
+  }
+
+  /**
+   * Adds a VM folder made elsewhere (an export, a copy) to the library where it is. A VM whose id is
+   * already known (the same folder copied) gets a new one; a VM with a name in use is refused.
+   */
+  async adopt(configFile: string): Promise<VmRecord> {
+    const file = path.resolve(configFile);
+    let record: VmRecord;
+    try {
+      record = await readRecord(file);
+    } catch (e) {
+      throw new ApiError('INVALID_INPUT', `path: ${file} is not a Kaso VM file: ${(e as Error).message}`, 'path');
+    }
+    if (this.list().some((r) => r.configFile === file)) throw new ApiError('CONFLICT', `${file} is already in the library`);
+    if (this.list().some((r) => r.file.settings.name.toLowerCase() === record.file.settings.name.toLowerCase()))
+      throw new ApiError('CONFLICT', `a virtual machine named "${record.file.settings.name}" already exists`, 'name');
+    if (this.records.has(record.id)) {
+      const id = randomUUID();
+      record = { ...record, id, file: { ...record.file, id } };
+      await this.write(record);
+    }
+    this.records.set(record.id, record);
+    this.saveIndex();
+    return record;
   }
 
   /** Paths inside KASO_HOME are kept relative to it, so the whole home can be moved or copied. */
@@ -261,4 +283,12 @@ export function validate(settings: unknown): VmSettings {
 function isInside(folder: string, file: string): boolean {
   const rel = path.relative(folder, file);
   return !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+async function readRecord(configFile: string): Promise<VmRecord> {
+  const raw = JSON.parse(await fs.readFile(configFile, 'utf8')) as unknown;
+  const { snapshots: rawSnapshots, ...file } = VmFileSchema.parse(raw);
+  const settings = validate(file.settings);
+  const snapshots = rawSnapshots === undefined ? undefined : SnapshotsSchema.parse(rawSnapshots);
+  return { id: file.id, configFile, folder: path.dirname(configFile), file: { ...file, settings, ...(snapshots ? { snapshots } : {}) } };
 }

@@ -2,7 +2,18 @@ import { Command } from 'commander';
 import { VM_EXIT_CODES_HELP } from '../exit-codes.js';
 import { serialCommand } from './serial-command.js';
 import { screenCommand, screenshotCommand, typeCommand } from './screen-commands.js';
-import { actionCommand, cloneCommand, createCommand, deleteCommand, listCommand, setCommand, showCommand, undoCommand } from './vm-commands.js';
+import {
+  actionCommand,
+  cloneCommand,
+  createCommand,
+  deleteCommand,
+  exportCommand,
+  importCommand,
+  listCommand,
+  setCommand,
+  showCommand,
+  undoCommand,
+} from './vm-commands.js';
 
 export function vmCommand(): Command {
   const vm = new Command('vm').description('create, run and drive virtual machines (through the running Kaso host)');
@@ -22,6 +33,8 @@ export function vmCommand(): Command {
     deleteCommand(),
     cloneCommand(),
     undoCommand(),
+    importCommand(),
+    exportCommand(),
     screenshotCommand(),
     screenCommand(),
     typeCommand(),

@@ -1,4 +1,5 @@
 import { Argument, Command } from 'commander';
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ApiError, type VmDetails } from '../../api/requests.js';
 import { IDE_SLOT_LABELS, IDE_SLOTS, PRESETS } from '../../api/vm-settings.js';
@@ -190,6 +191,36 @@ export function undoCommand(): Command {
         const vm = await client.call('vm.undo', { id: (await findVm(client, vmName)).id, action });
         const did = { commit: 'Committed the undo disks\' changes into', discard: 'Discarded the undo disks\' changes of', keep: 'Kept the undo disks\' changes of' }[action];
         ctx.print(vm, () => [`${did} "${vm.name}"`]);
+      }),
+    );
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('bring in a Virtual PC / Virtual Server machine (FILE.vmc; its VHDs are used where they are) or a Kaso VM folder')
+    .argument('<path>', 'a .vmc file, a Kaso VM folder, or its .kaso.json')
+    .option('--name <name>', 'the VM\'s name (default: the .vmc\'s file name, or the one in the folder)')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx, file: string, o: { name?: string }) => {
+        const client = await HostClient.connect();
+        const r = await client.call('vm.import', { path: path.resolve(file), ...(o.name ? { name: o.name } : {}) });
+        ctx.print(r, () => [`Imported "${r.vm.name}" (${r.vm.folder})`, ...r.warnings.map((w) => `  note: ${w}`)]);
+      }),
+    );
+}
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description('copy a VM, with every disk it uses, to DIR/NAME (for `kaso vm import` elsewhere)')
+    .argument('<vm>', 'VM name or id')
+    .argument('<dir>', 'the folder to put the copy in')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx, vmName: string, dir: string) => {
+        const client = await HostClient.connect();
+        const r = await client.call('vm.export', { id: (await findVm(client, vmName)).id, folder: path.resolve(dir) });
+        ctx.print(r, () => [`Exported to ${r.folder}`]);
       }),
     );
 }
