@@ -10,6 +10,7 @@ import './styles/controls.css';
 import './styles/dialogs.css';
 import './styles/console.css';
 import './styles/snapshots.css';
+import './styles/undo.css';
 
 const client = createClient();
 document.documentElement.dataset.transport = client.transport;

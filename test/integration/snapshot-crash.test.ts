@@ -50,11 +50,18 @@ async function scribble(h: HostService, id: string, seed: number): Promise<void>
   await disk.close();
 }
 
+/** What the VM's guest would read: its undo disk when a session is open, else its present disk. */
+function viewOf(h: HostService, id: string): string {
+  const r = h.library.get(id);
+  const undo = r.file.undo?.disks.find((d) => d.slot === 'primaryMaster');
+  return undo ? h.library.resolve(r, undo.path) : leafOf(h, id);
+}
+
 /** What every snapshot and the present state read, by name ("Now" for the present). */
 async function contents(h: HostService, id: string): Promise<Contents> {
   const r = h.library.get(id);
   const tree = (await h.handle('snapshot.list', { id })) as SnapshotTree;
-  const out: Contents = { Now: await hashOf(leafOf(h, id)) };
+  const out: Contents = { Now: await hashOf(leafOf(h, id)), View: await hashOf(viewOf(h, id)) };
   for (const s of tree.snapshots) out[s.name] = await hashOf(h.library.resolve(r, s.disks[0]!.path));
   return out;
 }
@@ -68,6 +75,8 @@ describe('kill -9 during snapshot operations', () => {
   let base: string;
   let vmId: string;
   let before: Contents;
+  let undoBase: string;
+  let undoBefore: Contents;
 
   beforeAll(async () => {
     base = path.join(dir, 'base');
@@ -85,15 +94,33 @@ describe('kill -9 during snapshot operations', () => {
     await scribble(h, vm.id, 4);
     before = await contents(h, vm.id);
     h.killAll();
-    expect(Object.keys(before).sort()).toEqual(['Before reverting to "S1"', 'Now', 'S1', 'S2']);
-    expect(new Set(Object.values(before)).size).toBe(4); // each state differs from the others
+    expect(Object.keys(before).sort()).toEqual(['Before reverting to "S1"', 'Now', 'S1', 'S2', 'View']);
+    expect(new Set(Object.values(before)).size).toBe(4); // each state differs from the others (View is Now)
+    // A second starting point: the same VM with an undo session holding changes.
+    undoBase = path.join(dir, 'undo-base');
+    cpSync(base, undoBase, { recursive: true });
+    const u = await host(undoBase);
+    await u.handle('vm.update', { id: vmId, settings: { undoDisks: true } });
+    const { openUndoSession } = (await import(built('main/host/undo-disks.js'))) as typeof import('../../main/host/undo-disks.js');
+    await openUndoSession(u.library, u.library.get(vmId));
+    const undoDisk = await openDisk(viewOf(u, vmId), { writable: true });
+    await undoDisk.write(pattern(77, 65536), 3 * 65536);
+    await undoDisk.close();
+    undoBefore = await contents(u, vmId);
+    u.killAll();
+    expect(undoBefore.View).not.toBe(undoBefore.Now);
   });
 
   /** Runs `op` in a worker killed after its n-th write, for n = 1, 2, ... until it gets through. */
-  async function crashEverywhere(op: string, snapshot: string | undefined, expectAfter: (after: Contents, finished: boolean) => void): Promise<number> {
+  async function crashEverywhere(
+    op: string,
+    snapshot: string | undefined,
+    expectAfter: (after: Contents, finished: boolean, h: HostService) => Promise<void> | void,
+    from = base,
+  ): Promise<number> {
     for (let n = 1; ; n++) {
       const home = path.join(dir, `${op}-${n}`);
-      cpSync(base, home, { recursive: true });
+      cpSync(from, home, { recursive: true });
       const r = spawnSync(process.execPath, [built('test/fixtures/snapshot-worker.js'), home, 'Crash', op, ...(snapshot ? [snapshot] : [])], {
         env: { ...process.env, KASO_CRASH_AFTER_WRITES: String(n) },
         encoding: 'utf8',
@@ -104,7 +131,7 @@ describe('kill -9 during snapshot operations', () => {
       await settle(h, vmId);
       try {
         expect(h.library.unreadable).toEqual([]);
-        expectAfter(await contents(h, vmId), finished);
+        await expectAfter(await contents(h, vmId), finished, h);
         const folder = h.library.get(vmId).folder;
         expect(readdirSync(folder).filter((f) => f.endsWith('.kaso-partial') || f.endsWith('.kaso-journal')), `${op} at write ${n}`).toEqual([]);
         for (const f of readdirSync(folder).filter((f) => f.endsWith('.vhd'))) {
@@ -122,9 +149,48 @@ describe('kill -9 during snapshot operations', () => {
   }
 
   /** Every snapshot from before, except `gone`, reads as it did. */
-  function keptExcept(after: Contents, gone?: string): void {
-    for (const [name, hash] of Object.entries(before)) if (name !== 'Now' && name !== gone) expect(after[name], name).toBe(hash);
+  function keptExcept(after: Contents, gone?: string, from = before): void {
+    for (const [name, hash] of Object.entries(from)) if (name !== 'Now' && name !== 'View' && name !== gone) expect(after[name], name).toBe(hash);
   }
+
+  it('undo commit: the guest reads the same throughout, and afterwards its own disk holds the changes', async () => {
+    await crashEverywhere(
+      'undo-commit',
+      undefined,
+      (after, finished, h) => {
+        keptExcept(after, undefined, undoBefore);
+        expect(after.View).toBe(undoBefore.View);
+        if (finished) expect(h.library.get(vmId).file.undo).toBeUndefined();
+        if (!h.library.get(vmId).file.undo) expect(after.Now).toBe(undoBefore.View);
+      },
+      undoBase,
+    );
+  });
+
+  it('undo discard: the session\'s changes or none, never part of them', async () => {
+    await crashEverywhere(
+      'undo-discard',
+      undefined,
+      (after, _finished, h) => {
+        keptExcept(after, undefined, undoBefore);
+        expect(after.Now).toBe(undoBefore.Now);
+        expect(after.View).toBe(h.library.get(vmId).file.undo ? undoBefore.View : undoBefore.Now);
+      },
+      undoBase,
+    );
+  });
+
+  for (const mode of ['linked', 'full'] as const)
+    it(`${mode} clone: the source is untouched, and a clone that exists reads as the source did`, async () => {
+      await crashEverywhere(`clone-${mode}`, undefined, async (after, finished, h) => {
+        keptExcept(after);
+        expect(after.Now).toBe(before.Now);
+        const clone = h.library.list().find((r) => r.file.settings.name === 'Clone');
+        if (finished) expect(clone?.file.settings.ide.primaryMaster?.path).toBeTruthy();
+        const p = clone?.file.settings.ide.primaryMaster?.path;
+        if (clone && p) expect(await hashOf(h.library.resolve(clone, p))).toBe(before.Now);
+      });
+    });
 
   it('take: the new snapshot is there or not, and holds the present state', async () => {
     const points = await crashEverywhere('take', undefined, (after, finished) => {

@@ -29,6 +29,11 @@ export function VmDetailsList({ vm, details }: { vm: VmSummary; details: VmDetai
         </ul>
       ),
     ]);
+    const undoPending = !!details?.undoPending;
+    if (s.undoDisks || undoPending) {
+      const setting = t(s.undoDisks ? 'details.undoOn' : 'details.undoOff');
+      rows.push([t('details.undoDisks'), undoPending ? t('details.undoPending', { setting }) : setting]);
+    }
     rows.push([t('details.floppy'), s.floppy ? <span className="path">{s.floppy}</span> : t('drive.noFloppy')]);
     s.com.forEach((port, i) => rows.push([`COM${i + 1}`, describeCom(port, vm.comEndpoints[i] ?? null)]));
     rows.push([t('details.boot'), s.bootOrder.map(bootLabel).join(', ')]);

@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { isLive } from '../state/actions.js';
 import { sentence } from '../state/errors.js';
 import { SnapshotPanel } from '../snapshots/SnapshotPanel.js';
+import { UndoNotice } from '../undo/UndoNotice.js';
 import { NextActions } from './NextActions.js';
 import { StateBadge } from './StateBadge.js';
 import { Thumbnail } from './Thumbnail.js';
@@ -18,7 +19,7 @@ interface SummaryProps {
   onConnect: () => void;
 }
 
-/** The selected machine: its screen, state, the next sensible action, its snapshots, and what it is made of. */
+/** The selected machine: its screen, state, the next sensible action, its undo disks' changes, its snapshots, and what it is made of. */
 export function VmSummaryPanel({ vm, details, busy, onStart, onResume, onConnect }: SummaryProps) {
   return (
     <section className="summary" aria-label={t('summary.label', { name: vm.name })}>
@@ -38,6 +39,7 @@ export function VmSummaryPanel({ vm, details, busy, onStart, onResume, onConnect
           {sentence(vm.stateReason)}
         </div>
       )}
+      <UndoNotice vm={vm} details={details} />
       <SnapshotPanel key={vm.id} vm={vm} />
       <VmDetailsList vm={vm} details={details} />
     </section>

@@ -14,6 +14,7 @@ import { NoticeArea, useNotices } from '../state/notices.js';
 import { openConsoleView } from '../state/route.js';
 import { useVmActions } from '../state/vm-actions.js';
 import { useVmDetails } from '../state/vm-details.js';
+import { useUndo } from '../undo/undo-context.js';
 import { NewVmWizard } from '../wizard/NewVmWizard.js';
 import { useMenuItems } from './menu-items.js';
 import { useSelection } from './selection.js';
@@ -29,7 +30,8 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [revision, setRevision] = useState(0);
   const vm = library.vms.find((v) => v.id === selectedId);
-  const details = useVmDetails(vm, revision);
+  const undo = useUndo();
+  const details = useVmDetails(vm, revision + undo.revision);
 
   const act = (action: VmAction, target = vm) => {
     if (!target) return;
@@ -62,7 +64,7 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
             <VmSummaryPanel
               vm={vm}
               details={details}
-              busy={!!actions.busy[vm.id]}
+              busy={!!actions.busy[vm.id] || !!undo.job(vm.id)?.working}
               onStart={() => act('start')}
               onResume={() => act('resume')}
               onConnect={() => openConsoleView(vm.id)}

@@ -1,9 +1,10 @@
 import { IDE_SLOTS, type Drive, type IdeSlot } from '../../../main/api/vm-settings.js';
-import { Field } from '../components/Field.js';
+import { Field, FieldError } from '../components/Field.js';
 import { PathField } from '../files/PathField.js';
 import { t } from '../i18n/index.js';
 import { slotLabel } from '../state/describe.js';
 import type { SettingsPageProps } from './pages.js';
+import { UndoDisksSetting } from './UndoDisksSetting.js';
 
 type Kind = 'none' | Drive['kind'];
 
@@ -12,11 +13,15 @@ function driveOf(kind: Kind, path: string): Drive | null {
   return kind === 'disk' ? { kind, path } : { kind, path: path || null };
 }
 
-/** The four IDE positions, each empty, a hard disk file, or a CD-ROM drive. */
-export function DisksPage({ draft, set, errorFor }: SettingsPageProps) {
+/** The four IDE positions, each empty, a hard disk file, or a CD-ROM drive; and the undo disks. */
+export function DisksPage(props: SettingsPageProps) {
+  const { draft, set, errorFor } = props;
   const put = (slot: IdeSlot, drive: Drive | null) => set({ ide: { ...draft.ide, [slot]: drive } });
+  // A refusal about the drives as a whole (the undo disks hold changes to them), not one position.
+  const wholeError = IDE_SLOTS.some((slot) => errorFor(`ide.${slot}`)) ? null : errorFor('ide');
   return (
     <>
+      {wholeError && <FieldError text={wholeError} />}
       {IDE_SLOTS.map((slot) => {
         const drive = draft.ide[slot];
         const kind: Kind = drive?.kind ?? 'none';
@@ -48,6 +53,7 @@ export function DisksPage({ draft, set, errorFor }: SettingsPageProps) {
           </div>
         );
       })}
+      <UndoDisksSetting {...props} />
     </>
   );
 }

@@ -26,6 +26,7 @@ export function pageOfField(field: string): PageName {
     case 'cpu':
       return 'cpu';
     case 'ide':
+    case 'undoDisks':
       return 'disks';
     case 'floppy':
       return 'floppy';

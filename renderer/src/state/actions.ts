@@ -37,6 +37,11 @@ export function canDo(action: VmAction, state: VmState | undefined): boolean {
   return state !== undefined && ACTION_STATES[action].includes(state);
 }
 
+/** A VM at rest, whose undo disks' session can be committed, discarded or kept. */
+export function canCloseUndo(state: VmState | undefined): boolean {
+  return state !== undefined && (VM_ACTIONS.closeUndo as readonly VmState[]).includes(state);
+}
+
 /** A VM whose engine is up: it has a screen to connect to. */
 export function isLive(state: VmState | undefined): boolean {
   return state === 'running' || state === 'paused' || state === 'saving' || state === 'stopping';
