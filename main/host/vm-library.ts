@@ -243,7 +243,7 @@ export class VmLibrary {
    * Adds a VM folder made elsewhere (an export, a copy) to the library where it is. A VM whose id is
    * already known (the same folder copied) gets a new one; a VM with a name in use is refused.
    */
-  async adopt(configFile: string): Promise<VmRecord> {
+  async adopt(configFile: string, name?: string): Promise<VmRecord> {
     const file = path.resolve(configFile);
     let record: VmRecord;
     try {
@@ -251,14 +251,17 @@ export class VmLibrary {
     } catch (e) {
       throw new ApiError('INVALID_INPUT', `path: ${file} is not a Kaso VM file: ${(e as Error).message}`, 'path');
     }
+    const renamed = name !== undefined && name !== record.file.settings.name;
+    if (renamed) record = { ...record, file: { ...record.file, settings: validate({ ...record.file.settings, name }) } };
     if (this.list().some((r) => r.configFile === file)) throw new ApiError('CONFLICT', `${file} is already in the library`);
     if (this.list().some((r) => r.file.settings.name.toLowerCase() === record.file.settings.name.toLowerCase()))
       throw new ApiError('CONFLICT', `a virtual machine named "${record.file.settings.name}" already exists`, 'name');
-    if (this.records.has(record.id)) {
+    const known = this.records.has(record.id);
+    if (known) {
       const id = randomUUID();
       record = { ...record, id, file: { ...record.file, id } };
-      await this.write(record);
     }
+    if (known || renamed) await this.write(record);
     this.records.set(record.id, record);
     this.saveIndex();
     return record;

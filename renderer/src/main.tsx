@@ -11,6 +11,7 @@ import './styles/dialogs.css';
 import './styles/console.css';
 import './styles/snapshots.css';
 import './styles/undo.css';
+import './styles/transfer.css';
 
 const client = createClient();
 document.documentElement.dataset.transport = client.transport;

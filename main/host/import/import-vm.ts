@@ -19,8 +19,8 @@ export async function importVm(library: VmLibrary, file: string, name?: string):
   const full = path.resolve(file);
   const st = await fs.stat(full).catch(() => null);
   if (!st) throw new ApiError('INVALID_INPUT', `path: ${full} does not exist`, 'path');
-  if (st.isDirectory()) return { record: await library.adopt(await kasoFileIn(full)), warnings: [] };
-  if (full.endsWith('.kaso.json')) return { record: await library.adopt(full), warnings: [] };
+  if (st.isDirectory()) return { record: await library.adopt(await kasoFileIn(full), name), warnings: [] };
+  if (full.endsWith('.kaso.json')) return { record: await library.adopt(full, name), warnings: [] };
   if (full.toLowerCase().endsWith('.vmc')) return fromVmc(library, full, name);
   throw new ApiError('INVALID_INPUT', `path: ${full} is neither a .vmc file nor a Kaso VM folder`, 'path');
 }

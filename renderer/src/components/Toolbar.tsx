@@ -4,12 +4,13 @@ import { t } from '../i18n/index.js';
 import { ACTION_LABELS, type VmAction } from '../state/actions.js';
 import { Icon, type IconName } from './icons.js';
 
-const GROUPS: VmAction[][] = [['settings'], ['start', 'turnOff', 'shutdown', 'save', 'pause', 'resume', 'reset'], ['delete']];
+const GROUPS: VmAction[][] = [['settings', 'clone'], ['start', 'turnOff', 'shutdown', 'save', 'pause', 'resume', 'reset'], ['delete']];
 
 interface ToolbarProps {
   vm: VmSummary | undefined;
   enabled: (vm: VmSummary | undefined, action: VmAction) => boolean;
   onNew: () => void;
+  onImport: () => void;
   onAction: (action: VmAction) => void;
 }
 
@@ -23,11 +24,14 @@ export function moveInToolbar(e: KeyboardEvent<HTMLElement>): void {
   e.preventDefault();
 }
 
-/** The main window's toolbar: New, then what can be done to the selected VM. */
-export function Toolbar({ vm, enabled, onNew, onAction }: ToolbarProps) {
+/** The main window's toolbar: New and Import…, then what can be done to the selected VM. */
+export function Toolbar({ vm, enabled, onNew, onImport, onAction }: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')} onKeyDown={moveInToolbar}>
-      <ToolButton icon="new" label={t('action.new')} onClick={onNew} />
+      <div className="toolbar-group">
+        <ToolButton icon="new" label={t('action.new')} onClick={onNew} />
+        <ToolButton icon="import" label={t('action.import')} onClick={onImport} />
+      </div>
       {GROUPS.map((group, i) => (
         <div className="toolbar-group" key={i}>
           {group.map((action) => (

@@ -9,10 +9,12 @@ interface FileListProps {
   onSelect: (index: number) => void;
   /** Enter or double-click: open a folder, choose a file. */
   onActivate: (entry: FileEntry) => void;
+  /** Said when there is nothing to show ("No matching files in this folder." unless told). */
+  empty?: string;
 }
 
 /** A folder's entries as a keyboard-navigable list box. */
-export function FileList({ entries, selected, onSelect, onActivate }: FileListProps) {
+export function FileList({ entries, selected, onSelect, onActivate, empty }: FileListProps) {
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
@@ -28,7 +30,7 @@ export function FileList({ entries, selected, onSelect, onActivate }: FileListPr
     e.preventDefault();
   };
 
-  if (entries.length === 0) return <div className="file-list file-list-empty">{t('files.empty')}</div>;
+  if (entries.length === 0) return <div className="file-list file-list-empty">{empty ?? t('files.empty')}</div>;
   return (
     <ul
       ref={list}

@@ -2,13 +2,15 @@ import { useState } from 'react';
 import { Field } from '../components/Field.js';
 import { t } from '../i18n/index.js';
 import { FileChooser } from './FileChooser.js';
-import type { FilterName } from './filters.js';
+import type { FilterName, PickKind } from './filters.js';
 
 interface PathFieldProps {
   label: string;
   value: string;
   onChange: (path: string) => void;
   filter: FilterName;
+  /** A file (the default), a folder, or either. */
+  pick?: PickKind;
   /** The chooser's title. */
   chooserTitle: string;
   error?: string | null;
@@ -21,7 +23,7 @@ interface PathFieldProps {
   browseLabel?: string;
 }
 
-/** A file path typed or chosen with "Browse…". */
+/** A file (or folder) path typed or chosen with "Browse…". */
 export function PathField(p: PathFieldProps) {
   const [choosing, setChoosing] = useState(false);
   return (
@@ -48,6 +50,7 @@ export function PathField(p: PathFieldProps) {
             <FileChooser
               title={p.chooserTitle}
               filter={p.filter}
+              pick={p.pick}
               current={p.value || null}
               onCancel={() => setChoosing(false)}
               onChoose={(path) => {

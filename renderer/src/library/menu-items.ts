@@ -3,8 +3,8 @@ import type { MenuItem } from '../components/ContextMenu.js';
 import { t } from '../i18n/index.js';
 import { ACTION_LABELS, isLive, type VmAction } from '../state/actions.js';
 
-const ORDER: VmAction[] = ['start', 'turnOff', 'shutdown', 'save', 'pause', 'resume', 'reset', 'ctrlAltDel', 'settings', 'delete'];
-const SEPARATED = new Set<VmAction>(['start', 'settings']);
+const ORDER: VmAction[] = ['start', 'turnOff', 'shutdown', 'save', 'pause', 'resume', 'reset', 'ctrlAltDel', 'settings', 'clone', 'export', 'delete'];
+const SEPARATED = new Set<VmAction>(['start', 'settings', 'clone', 'delete']);
 
 /** The VM list's context menu: Connect, then the toolbar's actions, each enabled as on the toolbar. */
 export function useMenuItems(

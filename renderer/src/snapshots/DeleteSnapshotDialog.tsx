@@ -5,7 +5,7 @@ import { t } from '../i18n/index.js';
 import { useClient } from '../state/client-context.js';
 import { fieldMessage } from '../state/errors.js';
 import { shortTime } from './format.js';
-import { useDialogRequest } from './use-dialog-request.js';
+import { useDialogRequest } from '../state/use-dialog-request.js';
 
 interface DeleteSnapshotDialogProps {
   vmId: string;

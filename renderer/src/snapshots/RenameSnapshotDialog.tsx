@@ -3,7 +3,7 @@ import { t } from '../i18n/index.js';
 import { useClient } from '../state/client-context.js';
 import { check } from './check.js';
 import { NameDescriptionDialog } from './NameDescriptionDialog.js';
-import { useDialogRequest } from './use-dialog-request.js';
+import { useDialogRequest } from '../state/use-dialog-request.js';
 
 interface RenameSnapshotDialogProps {
   vmId: string;

@@ -8,7 +8,7 @@ import { isLive } from '../state/actions.js';
 import { useClient } from '../state/client-context.js';
 import { fieldMessage } from '../state/errors.js';
 import { shortTime } from './format.js';
-import { useDialogRequest } from './use-dialog-request.js';
+import { useDialogRequest } from '../state/use-dialog-request.js';
 
 interface RevertSnapshotDialogProps {
   vm: VmSummary;

@@ -5,7 +5,7 @@ import { useClient } from '../state/client-context.js';
 import { check } from './check.js';
 import { stampNow } from './format.js';
 import { NameDescriptionDialog } from './NameDescriptionDialog.js';
-import { useDialogRequest } from './use-dialog-request.js';
+import { useDialogRequest } from '../state/use-dialog-request.js';
 
 interface TakeSnapshotDialogProps {
   vm: VmSummary;

@@ -3,11 +3,16 @@ import { VM_ACTIONS, type VmState } from '../../../main/api/vm-state.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** What a person can do to a VM from the toolbar, the context menu or the console. */
-export type VmAction = 'start' | 'turnOff' | 'shutdown' | 'save' | 'pause' | 'resume' | 'reset' | 'ctrlAltDel' | 'settings' | 'delete';
-export type PowerAction = Exclude<VmAction, 'settings' | 'delete'>;
+export type VmAction = 'start' | 'turnOff' | 'shutdown' | 'save' | 'pause' | 'resume' | 'reset' | 'ctrlAltDel' | 'settings' | 'clone' | 'export' | 'delete';
+/** The actions that open a dialog rather than go to the host at once. */
+export type DialogAction = 'settings' | 'clone' | 'export' | 'delete';
+export type PowerAction = Exclude<VmAction, DialogAction>;
 
-/** The states each action is allowed in: the host's own rules, so the buttons match what it accepts. */
-export const ACTION_STATES: Record<VmAction, readonly VmState[]> = { ...VM_ACTIONS, settings: VM_ACTIONS.edit };
+/**
+ * The states each action is allowed in: the host's own rules, so the buttons match what it accepts. Clone…
+ * opens in any state one kind of clone allows (a linked clone is the more lenient).
+ */
+export const ACTION_STATES: Record<VmAction, readonly VmState[]> = { ...VM_ACTIONS, settings: VM_ACTIONS.edit, clone: VM_ACTIONS.cloneLinked };
 
 export const POWER_REQUESTS: Record<PowerAction, RequestName & `vm.${string}`> = {
   start: 'vm.start',
@@ -30,6 +35,8 @@ export const ACTION_LABELS: Record<VmAction, MessageKey> = {
   reset: 'action.reset',
   ctrlAltDel: 'action.ctrlAltDel',
   settings: 'action.settings',
+  clone: 'action.clone',
+  export: 'action.export',
   delete: 'action.delete',
 };
 
@@ -47,6 +54,8 @@ export function isLive(state: VmState | undefined): boolean {
   return state === 'running' || state === 'paused' || state === 'saving' || state === 'stopping';
 }
 
+const DIALOG_ACTIONS: readonly VmAction[] = ['settings', 'clone', 'export', 'delete'] satisfies DialogAction[];
+
 export function isPowerAction(action: VmAction): action is PowerAction {
-  return action !== 'settings' && action !== 'delete';
+  return !DIALOG_ACTIONS.includes(action);
 }

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { VmSummary } from '../../../main/api/vm-state.js';
 import { toClientError } from '../transport/index.js';
-import { POWER_REQUESTS, canDo, type PowerAction } from './actions.js';
+import { POWER_REQUESTS, canDo, type PowerAction, type VmAction } from './actions.js';
 import { useUndo } from '../undo/undo-context.js';
 import { useClient } from './client-context.js';
 import { sentence } from './errors.js';
@@ -39,7 +39,7 @@ export function useVmActions() {
   );
 
   /** Whether the button for `action` is usable now: the state allows it and nothing is in flight. */
-  const enabled = useCallback((vm: VmSummary | undefined, action: PowerAction | 'settings' | 'delete') => {
+  const enabled = useCallback((vm: VmSummary | undefined, action: VmAction) => {
     return !!vm && !busy[vm.id] && !undo.job(vm.id)?.working && canDo(action, vm.state);
   }, [busy, undo]);
 
