@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VmSettingsFields, type VmSettings } from './vm-settings.js';
+import { jobRequestSchemas, type JobInfo, type JobResults } from './jobs.js';
 import { snapshotRequestSchemas, type SnapshotResults, type SnapshotTree } from './snapshots.js';
 import type { VmSummary } from './vm-state.js';
 
@@ -63,6 +64,7 @@ export const requestSchemas = {
     .strict(),
   'files.list': z.object({ path: z.string().max(4096).optional() }).strict(),
   ...snapshotRequestSchemas,
+  ...jobRequestSchemas,
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -100,7 +102,7 @@ export interface SerialChunk {
   next: number;
 }
 
-export interface RequestResults extends SnapshotResults {
+export interface RequestResults extends SnapshotResults, JobResults {
   'host.info': HostInfo;
   'host.stop': { savedVms: number };
   'vm.list': VmSummary[];
@@ -137,6 +139,7 @@ export interface HostEvents {
   'vm.changed': VmSummary;
   'vm.removed': { id: string };
   'snapshots.changed': SnapshotTree;
+  'job.changed': JobInfo;
 }
 export type EventName = keyof HostEvents;
 

@@ -20,7 +20,7 @@ export async function cloneVm(
   sourceId: string,
   name: string,
   mode: CloneMode,
-  onProgress?: (done: number, total: number) => void,
+  job?: { signal: AbortSignal; progress(done: number, total: number): void },
 ): Promise<VmRecord> {
   const source = library.get(sourceId);
   const disks = diskSlots(source);
@@ -38,12 +38,18 @@ export async function cloneVm(
     for (const [i, p] of parents.entries()) {
       const file = path.join(clone.folder, diskName(name, p.slot));
       if (mode === 'linked') await createDifferencing(file, p.path);
-      else await convertDisk(p.path, file, { type: 'dynamic', onProgress: (done, total) => onProgress?.(i * total + done, parents.length * total) });
+      else
+        await convertDisk(p.path, file, {
+          type: 'dynamic',
+          ...(job ? { signal: job.signal } : {}),
+          onProgress: (done, total) => job?.progress(i * total + done, parents.length * total),
+        });
       ide[p.slot] = { kind: 'disk', path: path.basename(file) };
     }
     return await library.update(clone.id, { ide });
   } catch (e) {
     await library.remove(clone.id, false).catch(() => undefined);
+    if (job?.signal.aborted) throw new ApiError('FAILED', `the clone of "${source.file.settings.name}" was cancelled; nothing of it is left`);
     throw e instanceof ApiError ? e : new ApiError('FAILED', `could not clone "${source.file.settings.name}": ${(e as Error).message}`);
   }
 }

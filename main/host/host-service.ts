@@ -23,6 +23,7 @@ import { VmProcess } from './vm-process.js';
 import { productVersion } from './version.js';
 import { SnapshotService, type SnapshotHost } from './snapshots/snapshot-service.js';
 import { cloneVm } from './clone.js';
+import { JobRegistry } from './jobs.js';
 import { closeUndoSession, openUndoSession } from './undo-disks.js';
 import { exportVm } from './import/export-vm.js';
 import { importVm } from './import/import-vm.js';
@@ -55,6 +56,7 @@ export class HostService extends EventEmitter<{
   private readonly relays = new Map<string, ConsoleRelay>();
   private thumbnailTimer: NodeJS.Timeout | null = null;
   private readonly snapshots: SnapshotService;
+  private readonly jobs = new JobRegistry((info) => this.emit('event', 'job.changed', info));
 
   private constructor(readonly library: VmLibrary) {
     super();
@@ -128,7 +130,8 @@ export class HostService extends EventEmitter<{
     },
     'vm.clone': async ({ id, name, mode }) => {
       this.guard(mode === 'linked' ? 'cloneLinked' : 'cloneFull', id);
-      const record = await cloneVm(this.library, this.snapshots, id, name, mode);
+      const job = this.jobs.start(id, 'clone', `Cloning "${this.library.get(id).file.settings.name}" to "${name}"`);
+      const record = await job.run(cloneVm(this.library, this.snapshots, id, name, mode, job));
       this.live.set(record.id, this.initialLive(record));
       this.changed(record);
       return this.details(record);
@@ -216,6 +219,8 @@ export class HostService extends EventEmitter<{
     'snapshot.delete': async ({ id, snapshotId }) => this.snapshots.delete(id, snapshotId),
     'snapshot.rename': async ({ id, snapshotId, name, description }) => this.snapshots.rename(id, snapshotId, name, description),
     'snapshot.thumbnail': async ({ id, snapshotId }) => this.snapshots.thumbnail(id, snapshotId),
+    'job.list': async () => this.jobs.list(),
+    'job.cancel': async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
     'files.list': async ({ path: wanted }) => listFolder(wanted ?? os.homedir()),
   };
 
@@ -395,6 +400,7 @@ export class HostService extends EventEmitter<{
         this.changed(this.library.get(id));
       },
       treeChanged: (tree) => this.emit('event', 'snapshots.changed', tree),
+      startJob: (vmId, operation, label) => this.jobs.start(vmId, operation, label),
     };
   }
 

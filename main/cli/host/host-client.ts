@@ -37,6 +37,11 @@ export class HostClient {
     return body.result!;
   }
 
+  /** The host's events as they happen (JSON: { name, payload }). */
+  events(): WebSocket {
+    return new WebSocket(`${this.address.url.replace(/^http/, 'ws')}/ws/events`, { headers: { authorization: `Bearer ${this.address.token}` } });
+  }
+
   /** A WebSocket to a VM's console (binary console messages both ways). */
   console(id: string): WebSocket {
     return new WebSocket(`${this.address.url.replace(/^http/, 'ws')}/ws/console/${id}`, {

@@ -1,6 +1,7 @@
 import { Argument, Command } from 'commander';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import type { JobInfo } from '../../api/jobs.js';
 import { ApiError, type VmDetails } from '../../api/requests.js';
 import { IDE_SLOT_LABELS, IDE_SLOTS, PRESETS } from '../../api/vm-settings.js';
 import { STATE_LABELS, type VmSummary } from '../../api/vm-state.js';
@@ -173,7 +174,8 @@ export function cloneCommand(): Command {
         if (Boolean(o.linked) === Boolean(o.full)) throw new ApiError('INVALID_INPUT', 'say --linked or --full');
         const client = await HostClient.connect();
         const source = await findVm(client, vmName);
-        const vm = await client.call('vm.clone', { id: source.id, name, mode: o.linked ? 'linked' : 'full' });
+        const watch = o.full ? watchJob(client, ctx, source.id, 'clone', `Cloning ${source.name}`) : null;
+        const vm = await client.call('vm.clone', { id: source.id, name, mode: o.linked ? 'linked' : 'full' }).finally(() => watch?.stop());
         ctx.print(vm, () => [`Created "${vm.name}" in ${vm.folder}, a ${o.linked ? 'linked' : 'full'} clone of "${source.name}"`]);
       }),
     );
@@ -223,4 +225,32 @@ export function exportCommand(): Command {
         ctx.print(r, () => [`Exported to ${r.folder}`]);
       }),
     );
+}
+
+/**
+ * Shows a host job's progress as a bar, and turns Ctrl-C into a request to cancel it (the host removes what
+ * the job made). The job is the first of `operation` on the VM that starts after this is called.
+ */
+function watchJob(client: HostClient, ctx: CommandContext, vmId: string, operation: JobInfo['operation'], label: string): { stop(): void } {
+  const bar = ctx.progress(label, 'bytes');
+  const events = client.events();
+  let jobId: string | null = null;
+  const cancel = () => {
+    if (jobId) void client.call('job.cancel', { jobId }).catch(() => undefined);
+  };
+  ctx.signal.addEventListener('abort', cancel);
+  events.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { event: string; payload: JobInfo };
+    if (m.event !== 'job.changed' || m.payload.vmId !== vmId || m.payload.operation !== operation) return;
+    jobId ??= m.payload.id;
+    if (m.payload.id === jobId && m.payload.total > 0) bar.update(m.payload.done, m.payload.total);
+  });
+  events.on('error', () => undefined); // progress is a nicety: the request's answer is what counts
+  return {
+    stop() {
+      ctx.signal.removeEventListener('abort', cancel);
+      bar.stop();
+      events.close();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { SnapshotJob, SnapshotRecord, Snapshots } from '../../api/snapshots
 import type { IdeSlot } from '../../api/vm-settings.js';
 import { findDependents, mergeDisk, reparentDisk, uniqueIdOf } from '../../disk/index.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
-import { begin, commit, finish, type AfterStep } from './journal.js';
+import { abandon, begin, commit, finish, type AfterStep } from './journal.js';
 
 /**
  * Removes deleted (hidden) snapshots whose disks nothing needs apart from one child, for every disk slot:
@@ -11,7 +11,7 @@ import { begin, commit, finish, type AfterStep } from './journal.js';
  * whose disk two branches share stays hidden. A disk with no child left is deleted if it is Kaso's own.
  * Runs only while the VM is not running: its engine holds the leaf disks open.
  */
-export async function consolidate(library: VmLibrary, id: string, progress: (job: SnapshotJob) => void): Promise<void> {
+export async function consolidate(library: VmLibrary, id: string, progress: (job: SnapshotJob) => void, signal?: AbortSignal): Promise<void> {
   for (;;) {
     const record = library.get(id);
     const snapshots = record.file.snapshots;
@@ -20,7 +20,9 @@ export async function consolidate(library: VmLibrary, id: string, progress: (job
     for (const node of snapshots.items.filter((s) => s.hidden)) {
       const plan = await planFor(library, record, node);
       if (!plan) continue;
-      await apply(library, record, snapshots, node, plan, (done, total) => progress({ operation: 'merge', snapshotId: node.id, snapshotName: node.name, done, total }));
+      await apply(library, record, snapshots, node, plan, signal, (done, total) =>
+        progress({ operation: 'merge', snapshotId: node.id, snapshotName: node.name, done, total }),
+      );
       progressed = true;
       break; // the record changed: plan again from the new one
     }
@@ -51,6 +53,7 @@ async function apply(
   snapshots: Snapshots,
   node: SnapshotRecord,
   plan: Plan,
+  signal: AbortSignal | undefined,
   onProgress: (done: number, total: number) => void,
 ): Promise<void> {
   const owned = new Set(snapshots.owned.map((p) => library.resolve(record, p)));
@@ -61,12 +64,18 @@ async function apply(
     if (!p.child && ours(p.disk)) after.push({ kind: 'delete', file: p.disk });
   }
   const tx = await begin(record, 'merge', [], after);
-  // Before the commit, only steps that leave every chain reading the same: safe to repeat after a crash.
-  for (const p of plan) {
-    if (!p.child) continue;
-    await mergeDisk(p.child, { keepChild: true, searchFolders: searchFolders(library), onProgress });
-    const id = (await uniqueIdOf(p.child))!;
-    for (const grandchild of await findDependents(p.child, id, searchFolders(library))) await reparentDisk(grandchild, p.disk, { rebase: true });
+  // Before the commit, only steps that leave every chain reading the same: safe to repeat after a crash,
+  // and to stop (a cancelled merge leaves the snapshot hidden, to be merged another time).
+  try {
+    for (const p of plan) {
+      if (!p.child) continue;
+      await mergeDisk(p.child, { keepChild: true, searchFolders: searchFolders(library), onProgress, ...(signal ? { signal } : {}) });
+      const id = (await uniqueIdOf(p.child))!;
+      for (const grandchild of await findDependents(p.child, id, searchFolders(library))) await reparentDisk(grandchild, p.disk, { rebase: true });
+    }
+  } catch (e) {
+    await abandon(record, tx);
+    throw e;
   }
   const replaced = new Map(plan.filter((p) => p.child).map((p) => [p.child!, p.disk]));
   const swap = (rel: string) => {

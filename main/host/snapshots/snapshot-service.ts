@@ -6,6 +6,7 @@ import type { SnapshotInfo, SnapshotRecord, Snapshots, SnapshotTree } from '../.
 import type { IdeSlot, VmSettings } from '../../api/vm-settings.js';
 import type { VmState } from '../../api/vm-state.js';
 import { createDifferencing, diskInfo, syncFile } from '../../disk/index.js';
+import type { Job } from '../jobs.js';
 import { ensureAllowed } from '../lifecycle.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
 import type { VmProcess } from '../vm-process.js';
@@ -25,6 +26,7 @@ export interface SnapshotHost {
   /** The VM's files changed (a saved state appeared or went): recompute its state and tell clients. */
   vmChanged(id: string): void;
   treeChanged(tree: SnapshotTree): void;
+  startJob(vmId: string, operation: 'merge', label: string): Job;
 }
 
 type DiskSlot = { slot: IdeSlot; path: string };
@@ -82,7 +84,9 @@ export class SnapshotService {
       await commit(this.host.library, record, tx, { ...record.file, snapshots: { ...snapshots, items } });
       await finish(record, tx);
       this.announce(id);
-      await this.consolidateNow(id); // the request ends when the merge does; clients see its progress meanwhile
+      // The request ends when the merge does (clients see its progress meanwhile). A merge that is cancelled
+      // or fails leaves the snapshot hidden, to be merged at the VM's next stop.
+      await this.consolidateNow(id).catch(() => undefined);
       return this.tree(id);
     });
   }
@@ -117,11 +121,20 @@ export class SnapshotService {
   /** Merges what deleted snapshots left, if the VM is not running (its engine holds the leaf disks). */
   private async consolidateNow(id: string): Promise<void> {
     if (!['off', 'saved', 'crashed'].includes(this.host.stateOf(id))) return;
+    const job = this.host.startJob(id, 'merge', `Merging deleted snapshots of "${this.host.library.get(id).file.settings.name}"`);
     try {
-      await consolidate(this.host.library, id, (job) => {
-        this.jobs.set(id, job);
-        this.announce(id);
-      });
+      await job.run(
+        consolidate(
+          this.host.library,
+          id,
+          (progress) => {
+            this.jobs.set(id, progress);
+            job.progress(progress.done, progress.total);
+            this.announce(id);
+          },
+          job.signal,
+        ),
+      );
     } finally {
       this.jobs.delete(id);
       this.announce(id);
