@@ -258,6 +258,7 @@ export const en = {
 
   'transfer.background': 'Closing this dialog does not stop it: a notice tells when it is done.',
   'transfer.absolute': 'Give the full path (or use Browse…).',
+  'transfer.percent': '{percent}%',
   'transfer.notNow': 'Not while “{name}” is {state}: turn it off or save its state first.',
 
   'clone.title': 'Clone Virtual Machine',
@@ -274,6 +275,11 @@ export const en = {
   'clone.confirm': 'Clone',
   'clone.workingLinked': 'Creating the linked clone…',
   'clone.workingFull': 'Copying the disks of “{name}”… This takes as long as the disks are big.',
+  'clone.cancel': 'Cancel Clone',
+  'clone.cancelHint': 'Stops copying and removes what was copied so far: the clone is not created.',
+  'clone.cancelling': 'Cancelling the clone…',
+  'clone.cancelled': 'The clone was cancelled; nothing of it is left.',
+  'clone.cancelFailed': 'Could not cancel the clone: {message}',
   'clone.doneLinked': '“{name}” was created: a linked clone of “{source}”.',
   'clone.doneFull': '“{name}” was created: a full clone of “{source}”.',
 
@@ -333,6 +339,9 @@ export const en = {
   'snapshot.loadFailed': 'The snapshots could not be loaded: {message}',
   'snapshot.merging': 'Merging {name}… {percent}%',
   'snapshot.mergingUnnamed': 'Merging a deleted snapshot… {percent}%',
+  'snapshot.cancelMerge': 'Cancel Merge',
+  'snapshot.cancelMergeHint': 'Stops merging now. The deleted snapshot stays hidden and its disks are merged later: the next time the machine stops, or when Kaso starts again.',
+  'snapshot.cancelMergeFailed': 'Could not cancel the merge: {message}',
   'snapshot.defaultName': 'Snapshot {time}',
   'snapshot.action.take': 'Take Snapshot',
   'snapshot.action.revert': 'Revert',

@@ -62,7 +62,7 @@ export function SnapshotPanel({ vm }: { vm: VmSummary }) {
         <h2 className="snapshots-title">{t('snapshot.panel')}</h2>
         <SnapshotToolbar enabled={(a) => enabled(a)} onAction={(a) => act(a)} />
       </div>
-      {tree?.job && <SnapshotProgress job={tree.job} name={tree.job.snapshotName} />}
+      {tree?.job && <SnapshotProgress vmId={vm.id} job={tree.job} name={tree.job.snapshotName} />}
       {error && (
         <div className="reason reason-error" role="alert">
           {t('snapshot.loadFailed', { message: sentence(error.message) })}

@@ -6,7 +6,10 @@ import { Modal } from '../components/Modal.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { check } from '../snapshots/check.js';
 import { useClient } from '../state/client-context.js';
-import { errorFor, fieldMessage } from '../state/errors.js';
+import { errorFor, fieldMessage, sentence } from '../state/errors.js';
+import { useNotices } from '../state/notices.js';
+import { jobPercent, useJob } from '../state/use-jobs.js';
+import { toClientError } from '../transport/index.js';
 import { cloneBlocks, defaultCloneMode, hasHardDisk, suggestCloneName, type CloneBlock, type CloneMode } from './clone-options.js';
 import { CloneTypeChoice } from './CloneTypeChoice.js';
 import { nameTaken } from './name-taken.js';
@@ -31,7 +34,13 @@ export function CloneDialog({ vm, details, takenNames, during, onDone, onCancel 
   const client = useClient();
   const formId = useId();
   const nameRef = useRef<HTMLInputElement>(null);
-  const { working, error, setError, run } = useDialogRequest();
+  const { working, error, setError, run, isOpen } = useDialogRequest();
+  const { push } = useNotices();
+  const copy = useJob(vm.id, 'clone');
+  /** Cancel Clone was pressed and the host stopped the copy: its error is then the expected end, not a failure. */
+  const [cancelling, setCancelling] = useState(false);
+  const cancelAccepted = useRef(false);
+  const [cancelled, setCancelled] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   useFocusInvalid(form, error);
   const [name, setName] = useState(() =>
@@ -52,9 +61,37 @@ export function CloneDialog({ vm, details, takenNames, during, onDone, onCancel 
     if (taken) return setError(taken);
     const checked = check(requestSchemas['vm.clone'], { id: vm.id, name, mode });
     if (!checked.ok) return setError(checked.error);
-    const request = () => client.request('vm.clone', checked.value);
+    cancelAccepted.current = false;
+    setCancelling(false);
+    setCancelled(false);
+    const request = async (): Promise<VmDetails | null> => {
+      try {
+        return await client.request('vm.clone', checked.value);
+      } catch (e) {
+        if (!wasCancelled(e, cancelAccepted.current)) throw e;
+        // Cancelled: a calm word, in the dialog if it is still open, else as a passing notice.
+        if (isOpen()) setCancelled(true);
+        else push('info', t('clone.cancelled'));
+        return null;
+      }
+    };
     // A full clone reads the disks for as long as they are big: the source waits (no start, no edit).
-    void run(() => (mode === 'full' ? during(vm.id, request) : request()), (clone) => onDone(clone, mode));
+    void run(() => (mode === 'full' ? during(vm.id, request) : request()), (clone) => clone && onDone(clone, mode));
+  };
+
+  const cancelCopy = () => {
+    if (cancelling) return;
+    setCancelling(true);
+    copy.cancel().then(
+      (stopped) => {
+        cancelAccepted.current = stopped;
+        if (!stopped) setCancelling(false); // already over: its answer comes as usual
+      },
+      (e: unknown) => {
+        setCancelling(false);
+        push('error', t('clone.cancelFailed', { message: sentence(toClientError(e).message) }));
+      },
+    );
   };
 
   const nameError = errorFor(error, 'name');
@@ -88,6 +125,7 @@ export function CloneDialog({ vm, details, takenNames, during, onDone, onCancel 
               onChange={(e) => {
                 setName(e.target.value);
                 setError(null);
+                setCancelled(false);
               }}
             />
           )}
@@ -101,8 +139,23 @@ export function CloneDialog({ vm, details, takenNames, during, onDone, onCancel 
             setError(null);
           }}
         />
-        {working && (
-          <WorkingStatus text={mode === 'full' ? t('clone.workingFull', { name: vm.name }) : t('clone.workingLinked')} note={mode === 'full' ? t('transfer.background') : undefined} />
+        {working && mode === 'full' && (
+          <WorkingStatus
+            text={cancelling ? t('clone.cancelling') : t('clone.workingFull', { name: vm.name })}
+            note={cancelling ? undefined : t('transfer.background')}
+            percent={jobPercent(copy.job)}
+            action={
+              <button type="button" className="transfer-cancel" data-no-autofocus title={t('clone.cancelHint')} aria-disabled={cancelling} onClick={cancelCopy}>
+                {t('clone.cancel')}
+              </button>
+            }
+          />
+        )}
+        {working && mode === 'linked' && <WorkingStatus text={t('clone.workingLinked')} />}
+        {!working && cancelled && (
+          <p className="reason" role="status">
+            {t('clone.cancelled')}
+          </p>
         )}
       </form>
     </Modal>
@@ -113,4 +166,13 @@ export function CloneDialog({ vm, details, takenNames, during, onDone, onCancel 
 function reasonFor(block: CloneBlock, vm: VmSummary, stateKey: MessageKey): string | null {
   if (block === 'noDisk') return t('clone.noDisk');
   return block === 'state' ? t(stateKey, { name: vm.name, state: t(`state.${vm.state}`).toLowerCase() }) : null;
+}
+
+/**
+ * Did the clone end because Cancel Clone stopped it? The host said it stopped the job, or its answer says so
+ * (it is a failure by code: the words are the one sign a second window's cancel leaves).
+ */
+function wasCancelled(e: unknown, stopped: boolean): boolean {
+  const err = toClientError(e);
+  return stopped || (err.code === 'FAILED' && /\bwas cancelled\b/.test(err.message));
 }
