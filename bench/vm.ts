@@ -21,18 +21,8 @@ const IDLE_SECONDS = 10;
 const SETTLE_SECONDS = 30;
 const FRAME_SECONDS = 10;
 
-export async function benchVm(ctx: BenchContext): Promise<Row[]> {
-  const guest = await testGuest();
-  if (!guest) {
-    log('vm: no test guest can be built here: skipped');
-    return [];
-  }
-  const service = await HostService.create(path.join(ctx.dir, 'kaso-home'));
-  const web = await startWebHost(service, { host: '127.0.0.1', port: 0 });
-  try {
-    const vm = (await service.handle('vm.create', {
-      settings: { name: 'bench', memoryMiB: MEMORY_MIB, osPreset: 'linux32', ide: cd(guest.iso) },
-    })) as VmDetails;
+export function benchVm(ctx: BenchContext): Promise<Row[]> {
+  return withBenchVm(ctx, 'vm', async ({ guest, service, web, id }) => {
     const rounds = Math.min(ctx.reps, 3);
     const kasoBoot: number[] = [];
     const bareBoot: number[] = [];
@@ -40,25 +30,34 @@ export async function benchVm(ctx: BenchContext): Promise<Row[]> {
     for (let i = 0; i < rounds; i++) {
       const last = i === rounds - 1;
       bareBoot.push(...[await bareRun(guest, last)].map((r) => (last && r.idle ? (bare.push(r.idle), r.ms) : r.ms)));
-      kasoBoot.push(await kasoBootMs(service, vm.id));
-      if (!last) await service.handle('vm.turnOff', { id: vm.id });
+      kasoBoot.push(await kasoBootMs(service, id));
+      if (!last) await service.handle('vm.turnOff', { id });
     }
-    const kasoIdle = await idleCpu(service, vm.id);
-    const rss = rssOf(service, vm.id);
-    const frames = await graphicsStream(service, web, vm.id);
-    await service.handle('vm.turnOff', { id: vm.id });
+    const kasoIdle = await idleCpu(service, id);
+    const rss = rssOf(service, id);
+    const frames = await graphicsStream(service, web, id);
+    await service.handle('vm.turnOff', { id });
     return [...rows(kasoBoot, bareBoot, kasoIdle, bare[0] ?? null, rss), ...frameRows(frames)];
-  } finally {
-    service.killAll();
-    await web.close();
-  }
+  });
 }
 
 /** `npm run bench -- vm-graphics`: only the graphics stream (one boot), for working on the console path. */
-export async function benchVmGraphics(ctx: BenchContext): Promise<Row[]> {
+export function benchVmGraphics(ctx: BenchContext): Promise<Row[]> {
+  return withBenchVm(ctx, 'vm-graphics', async ({ service, web, id }) => {
+    await kasoBootMs(service, id);
+    return frameRows(await graphicsStream(service, web, id));
+  });
+}
+
+/** A host with its web host and one VM booting the test guest's ISO, for `measure`; torn down after. */
+async function withBenchVm(
+  ctx: BenchContext,
+  group: string,
+  measure: (vm: { guest: TestGuest; service: HostService; web: WebHost; id: string }) => Promise<Row[]>,
+): Promise<Row[]> {
   const guest = await testGuest();
   if (!guest) {
-    log('vm-graphics: no test guest can be built here: skipped');
+    log(`${group}: no test guest can be built here: skipped`);
     return [];
   }
   const service = await HostService.create(path.join(ctx.dir, 'kaso-home'));
@@ -67,8 +66,7 @@ export async function benchVmGraphics(ctx: BenchContext): Promise<Row[]> {
     const vm = (await service.handle('vm.create', {
       settings: { name: 'bench', memoryMiB: MEMORY_MIB, osPreset: 'linux32', ide: cd(guest.iso) },
     })) as VmDetails;
-    await kasoBootMs(service, vm.id);
-    return frameRows(await graphicsStream(service, web, vm.id));
+    return await measure({ guest, service, web, id: vm.id });
   } finally {
     service.killAll();
     await web.close();

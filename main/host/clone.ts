@@ -23,7 +23,7 @@ export async function cloneVm(
   job?: { signal: AbortSignal; progress(done: number, total: number): void },
 ): Promise<VmRecord> {
   const source = library.get(sourceId);
-  const disks = diskSlots(source);
+  const disks = library.diskSlots(source);
   let parents: { slot: IdeSlot; path: string }[];
   if (mode === 'linked') {
     if (disks.length === 0) throw new ApiError('CONFLICT', `"${source.file.settings.name}" has no hard disk: make a full clone instead`);
@@ -52,12 +52,6 @@ export async function cloneVm(
     if (job?.signal.aborted) throw new ApiError('FAILED', `the clone of "${source.file.settings.name}" was cancelled; nothing of it is left`);
     throw e instanceof ApiError ? e : new ApiError('FAILED', `could not clone "${source.file.settings.name}": ${(e as Error).message}`);
   }
-}
-
-function diskSlots(record: VmRecord): { slot: IdeSlot; path: string }[] {
-  return (Object.entries(record.file.settings.ide) as [IdeSlot, VmSettings['ide'][IdeSlot]][])
-    .filter(([, d]) => d?.kind === 'disk' && d.path)
-    .map(([slot, d]) => ({ slot, path: d!.path! }));
 }
 
 /**

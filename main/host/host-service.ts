@@ -396,7 +396,7 @@ export class HostService extends EventEmitter<{
       startVm: async (id) => void (await this.boot(id)),
       vmChanged: (id) => {
         const l = this.liveOf(id);
-        if (!l.process) l.state = existsSync(this.library.statePath(this.library.get(id))) ? 'saved' : 'off';
+        if (!l.process) l.state = this.initialLive(this.library.get(id)).state;
         this.changed(this.library.get(id));
       },
       treeChanged: (tree) => this.emit('event', 'snapshots.changed', tree),

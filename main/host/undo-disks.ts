@@ -15,9 +15,11 @@ export type UndoAction = 'commit' | 'discard' | 'keep';
  */
 export async function openUndoSession(library: VmLibrary, record: VmRecord): Promise<VmRecord> {
   if (!record.file.settings.undoDisks || record.file.undo) return record;
-  const disks = (Object.entries(record.file.settings.ide) as [IdeSlot, (typeof record.file.settings.ide)[IdeSlot]][])
-    .filter(([, d]) => d?.kind === 'disk' && d.path)
-    .map(([slot, d]) => ({ slot, parent: library.resolve(record, d!.path!), path: path.join(record.folder, `${path.basename(record.configFile, '.kaso.json')}-undo-${slot}.vhd`) }));
+  const disks = library.diskSlots(record).map(({ slot, path: p }) => ({
+    slot,
+    parent: library.resolve(record, p),
+    path: path.join(record.folder, `${path.basename(record.configFile, '.kaso.json')}-undo-${slot}.vhd`),
+  }));
   const tx = await begin(record, 'open undo disks', disks.map((d) => d.path), []);
   for (const d of disks) await createDifferencing(d.path, d.parent);
   const next = await commit(library, record, tx, { ...record.file, undo: { disks: disks.map((d) => ({ slot: d.slot, path: path.basename(d.path) })) } });

@@ -8,7 +8,7 @@ import {
   VmFileSchema,
   VmSettingsSchema,
   defaultSettings,
-
+  type IdeSlot,
   type VmFile,
   type VmSettings,
 } from '../api/vm-settings.js';
@@ -159,17 +159,27 @@ export class VmLibrary {
     return path.join(record.folder, `${path.basename(record.configFile, '.kaso.json')}.kaso-state`);
   }
 
+  /** A VM's hard disks by IDE position, with their paths as the settings name them (CD drives left out). */
+  diskSlots(record: VmRecord): { slot: IdeSlot; path: string }[] {
+    return (Object.entries(record.file.settings.ide) as [IdeSlot, VmSettings['ide'][IdeSlot]][])
+      .filter(([, d]) => d?.kind === 'disk' && d.path)
+      .map(([slot, d]) => ({ slot, path: d!.path! }));
+  }
+
   /** Hard disk files of a VM (absolute), CD images excluded. */
   diskFiles(record: VmRecord): string[] {
-    return Object.values(record.file.settings.ide)
-      .filter((d) => d?.kind === 'disk')
-      .map((d) => this.resolve(record, d!.path!));
+    return this.diskSlots(record).map((d) => this.resolve(record, d.path));
+  }
+
+  /** Where any VM's disks and their children may be: every VM's folder and snapshot folder. */
+  diskFolders(): string[] {
+    return this.list().flatMap((r) => [r.folder, this.snapshotFolder(r)]);
   }
 
   /** Which of these disks another disk (not among them) grows from: a linked clone's, say. Those stay. */
   private async neededByOthers(disks: string[]): Promise<Set<string>> {
     const mine = new Set(disks);
-    const folders = this.list().flatMap((r) => [r.folder, this.snapshotFolder(r)]);
+    const folders = this.diskFolders();
     const needed = new Set<string>();
     for (const file of disks) {
       const id = await uniqueIdOf(file);

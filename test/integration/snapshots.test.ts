@@ -36,6 +36,15 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
     await h.waitSerial(id, PROMPT); // each start is a new process with its own serial history
   }
 
+  /** One boot: what the witness file says, then (if asked) a new text for it; turned off after. */
+  async function witnessSession(id: string, write?: string): Promise<string> {
+    await boot(id);
+    const seen = (await h.run(id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
+    if (write) await h.run(id, `echo ${write} > /mnt/witness.txt && sync`);
+    await h.call('vm.turnOff', { id });
+    return seen;
+  }
+
   const take = (id: string, name: string) => h.call<SnapshotInfo>('snapshot.take', { id, name });
   const tree = (id: string) => h.call<SnapshotTree>('snapshot.list', { id });
   const byName = async (id: string, name: string) => (await tree(id)).snapshots.find((s) => s.name === name)!;
@@ -65,14 +74,7 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
 
   it('takes disk-only snapshots of a VM that is off, branches, and deletes a middle one keeping both ends', { timeout: 600_000 }, async () => {
     const vm = await diskVm('Offline');
-    /** One boot: what the witness file says, then (if asked) a new text for it. */
-    const session = async (write?: string) => {
-      await boot(vm.id);
-      const seen = (await h.run(vm.id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
-      if (write) await h.run(vm.id, `echo ${write} > /mnt/witness.txt && sync`);
-      await h.call('vm.turnOff', { id: vm.id });
-      return seen;
-    };
+    const session = (write?: string) => witnessSession(vm.id, write);
     const names = async () => (await tree(vm.id)).snapshots.map((s) => [s.name, s.parentId]);
     await session('A');
     const a = await take(vm.id, 'A');
@@ -113,13 +115,7 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
 
   it('makes linked and full clones that boot, go their own ways, and outlive the original', { timeout: 600_000 }, async () => {
     const original = await diskVm('Original');
-    const session = async (id: string, write?: string) => {
-      await boot(id);
-      const seen = (await h.run(id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
-      if (write) await h.run(id, `echo ${write} > /mnt/witness.txt && sync`);
-      await h.call('vm.turnOff', { id });
-      return seen;
-    };
+    const session = witnessSession;
     await session(original.id, 'original');
     const linked = await h.call<VmDetails>('vm.clone', { id: original.id, name: 'Linked', mode: 'linked' });
     const full = await h.call<VmDetails>('vm.clone', { id: original.id, name: 'Full', mode: 'full' });
@@ -143,13 +139,7 @@ describe.skipIf(!guest)('snapshots of a VM running the test guest', () => {
     await h.call('vm.update', { id: vm.id, settings: { undoDisks: true } });
     const disk = path.join(vm.folder, 'Undo.vhd');
     const before = await diskInfo(disk);
-    const session = async (write?: string) => {
-      await boot(vm.id);
-      const seen = (await h.run(vm.id, 'cat /mnt/witness.txt 2>/dev/null || echo none')).trim();
-      if (write) await h.run(vm.id, `echo ${write} > /mnt/witness.txt && sync`);
-      await h.call('vm.turnOff', { id: vm.id });
-      return seen;
-    };
+    const session = (write?: string) => witnessSession(vm.id, write);
     expect(await session('first')).toBe('none');
     expect((await h.call<VmDetails>('vm.get', { id: vm.id })).undoPending).toBe(true);
     expect((await diskInfo(disk)).fileSize).toBe(before.fileSize); // the VM's own disk was not written

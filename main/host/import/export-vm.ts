@@ -34,7 +34,7 @@ export async function exportVm(library: VmLibrary, record: VmRecord, dest: strin
 async function copyOutsideDisks(library: VmLibrary, record: VmRecord, into: string): Promise<Map<string, string>> {
   const moved = new Map<string, string>();
   const used = new Set(await fs.readdir(into));
-  for (const p of referencedDisks(record.file)) {
+  for (const p of referencedDisks(library, record)) {
     const full = library.resolve(record, p);
     if (!path.relative(record.folder, full).startsWith('..') || moved.has(p)) continue;
     let name = path.basename(full);
@@ -48,9 +48,9 @@ async function copyOutsideDisks(library: VmLibrary, record: VmRecord, into: stri
   return moved;
 }
 
-function referencedDisks(file: VmFile): string[] {
-  const inSettings = Object.values(file.settings.ide).filter((d) => d?.kind === 'disk' && d.path).map((d) => d!.path!);
-  const inSnapshots = file.snapshots?.items.flatMap((s) => s.disks.map((d) => d.path)) ?? [];
+function referencedDisks(library: VmLibrary, record: VmRecord): string[] {
+  const inSettings = library.diskSlots(record).map((d) => d.path);
+  const inSnapshots = record.file.snapshots?.items.flatMap((s) => s.disks.map((d) => d.path)) ?? [];
   return [...new Set([...inSettings, ...inSnapshots])];
 }
 

@@ -34,7 +34,7 @@ export async function consolidate(library: VmLibrary, id: string, progress: (job
 type Plan = { slot: IdeSlot; disk: string; child: string | null }[];
 
 async function planFor(library: VmLibrary, record: VmRecord, node: SnapshotRecord): Promise<Plan | null> {
-  const folders = searchFolders(library);
+  const folders = library.diskFolders();
   const plan: Plan = [];
   for (const d of node.disks) {
     const disk = library.resolve(record, d.path);
@@ -66,12 +66,13 @@ async function apply(
   const tx = await begin(record, 'merge', [], after);
   // Before the commit, only steps that leave every chain reading the same: safe to repeat after a crash,
   // and to stop (a cancelled merge leaves the snapshot hidden, to be merged another time).
+  const folders = library.diskFolders();
   try {
     for (const p of plan) {
       if (!p.child) continue;
-      await mergeDisk(p.child, { keepChild: true, searchFolders: searchFolders(library), onProgress, ...(signal ? { signal } : {}) });
+      await mergeDisk(p.child, { keepChild: true, searchFolders: folders, onProgress, ...(signal ? { signal } : {}) });
       const id = (await uniqueIdOf(p.child))!;
-      for (const grandchild of await findDependents(p.child, id, searchFolders(library))) await reparentDisk(grandchild, p.disk, { rebase: true });
+      for (const grandchild of await findDependents(p.child, id, folders)) await reparentDisk(grandchild, p.disk, { rebase: true });
     }
   } catch (e) {
     await abandon(record, tx);
@@ -92,9 +93,4 @@ async function apply(
   const stillOwned = snapshots.owned.filter((p) => !gone.has(library.resolve(record, p)));
   await commit(library, record, tx, { ...record.file, settings: { ...record.file.settings, ide }, snapshots: { current, items, owned: stillOwned } });
   await finish(record, tx);
-}
-
-/** Where children of a VM's disks may be: every VM's folder and snapshot folder in the library. */
-function searchFolders(library: VmLibrary): string[] {
-  return library.list().flatMap((r) => [r.folder, library.snapshotFolder(r)]);
 }

@@ -145,7 +145,7 @@ export class SnapshotService {
     const record = this.host.library.get(id);
     const state = this.host.stateOf(id);
     ensureAllowed('takeSnapshot', state, record.file.settings.name);
-    const disks = await this.snapshotDisks(record);
+    const { disks } = await this.snapshotDisks(record);
     const snapshotId = randomUUID();
     const folder = this.host.library.snapshotFolder(record);
     await fs.mkdir(folder, { recursive: true });
@@ -219,9 +219,9 @@ export class SnapshotService {
     const snapshots = this.snapshotsOf(record);
     const folder = this.host.library.snapshotFolder(record);
     const vmState = this.host.library.statePath(record);
-    const leaves = await this.snapshotDisks(record);
+    const { disks: leaves, pristine } = await this.snapshotDisks(record);
     const hasVmState = existsSync(vmState);
-    const keep = !discardCurrent && (hasVmState || !(await allPristine(this.host.library, record, leaves)));
+    const keep = !discardCurrent && (hasVmState || !pristine);
     const branchId = randomUUID();
     const branchState = keep && hasVmState ? `${branchId}.kaso-state` : null;
     const thumbnail = keep ? this.host.thumbnailOf(id) : null;
@@ -266,19 +266,22 @@ export class SnapshotService {
     return this.tree(id);
   }
 
-  /** The VM's hard disks, refusing what cannot have differencing children. */
-  private async snapshotDisks(record: VmRecord): Promise<DiskSlot[]> {
+  /**
+   * The VM's hard disks, refusing what cannot have differencing children; `pristine` says whether all of
+   * them are differencing disks holding no data yet (a branch of them would hold nothing).
+   */
+  private async snapshotDisks(record: VmRecord): Promise<{ disks: DiskSlot[]; pristine: boolean }> {
     if (record.file.undo)
       throw new ApiError('CONFLICT', `"${record.file.settings.name}" has undo disks with changes: commit or discard them first (its snapshots are of its own disks)`);
-    const out: DiskSlot[] = [];
-    for (const [slot, d] of Object.entries(record.file.settings.ide) as [IdeSlot, VmSettings['ide'][IdeSlot]][]) {
-      if (d?.kind !== 'disk' || !d.path) continue;
+    const disks = this.host.library.diskSlots(record);
+    let pristine = true;
+    for (const d of disks) {
       const info = await diskInfo(this.host.library.resolve(record, d.path));
       if (info.type === 'linked' || info.type === 'raw')
         throw new ApiError('CONFLICT', `the disk ${d.path} is ${info.type === 'linked' ? 'linked to a drive' : 'a raw image'}: snapshots need VHD disks`);
-      out.push({ slot, path: d.path });
+      if (info.type !== 'differencing' || (info.allocatedSize ?? 1) > 0) pristine = false;
     }
-    return out;
+    return { disks, pristine };
   }
 
   private withDisks(record: VmRecord, disks: DiskSlot[]): VmSettings {
@@ -339,15 +342,6 @@ export class SnapshotService {
 function childName(parent: string, id: string): string {
   const stem = path.basename(parent, path.extname(parent)).replace(/_[0-9a-f]{8}$/, '');
   return `${stem}_${id.slice(0, 8)}.vhd`;
-}
-
-/** Whether none of these differencing disks holds any data yet (a branch of them would hold nothing). */
-async function allPristine(library: VmLibrary, record: VmRecord, disks: DiskSlot[]): Promise<boolean> {
-  for (const d of disks) {
-    const info = await diskInfo(library.resolve(record, d.path));
-    if (info.type !== 'differencing' || (info.allocatedSize ?? 1) > 0) return false;
-  }
-  return true;
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {
