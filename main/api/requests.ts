@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VmSettingsFields, type VmSettings } from './vm-settings.js';
 import { jobRequestSchemas, type JobInfo, type JobResults } from './jobs.js';
+import { networkRequestSchemas, type NetworkInfo, type NetworkResults } from './networks.js';
 import { snapshotRequestSchemas, type SnapshotResults, type SnapshotTree } from './snapshots.js';
 import type { VmSummary } from './vm-state.js';
 
@@ -65,6 +66,7 @@ export const requestSchemas = {
   'files.list': z.object({ path: z.string().max(4096).optional() }).strict(),
   ...snapshotRequestSchemas,
   ...jobRequestSchemas,
+  ...networkRequestSchemas,
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -102,7 +104,7 @@ export interface SerialChunk {
   next: number;
 }
 
-export interface RequestResults extends SnapshotResults, JobResults {
+export interface RequestResults extends SnapshotResults, JobResults, NetworkResults {
   'host.info': HostInfo;
   'host.stop': { savedVms: number };
   'vm.list': VmSummary[];
@@ -140,6 +142,9 @@ export interface HostEvents {
   'vm.removed': { id: string };
   'snapshots.changed': SnapshotTree;
   'job.changed': JobInfo;
+  /** A network's settings, connections, leases or counters changed. */
+  'net.changed': NetworkInfo;
+  'net.removed': { name: string };
 }
 export type EventName = keyof HostEvents;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_NICS, NicSchema } from './networks.js';
 import type { Snapshots } from './snapshots.js';
 
 /**
@@ -104,6 +105,8 @@ export const VmSettingsFields = z
     com: z.tuple([ComPortSchema, ComPortSchema]),
     /** Virtual PC's undo disks: a session's writes go to differencing disks kept apart until commit or discard. */
     undoDisks: z.boolean().default(false),
+    /** Up to four NICs, in PCI order; each MAC unique across the library (checked by the library). */
+    nics: z.array(NicSchema).max(MAX_NICS, `a VM has at most ${MAX_NICS} network adapters`).default([]),
     notes: z.string().max(100_000),
   })
   .strict();
@@ -113,6 +116,10 @@ export const VmSettingsSchema = VmSettingsFields.superRefine((s, ctx) => {
     const { min, max } = MEMORY_LIMITS_MIB[s.engine];
     if (s.memoryMiB < min || s.memoryMiB > max)
       ctx.addIssue({ code: 'custom', path: ['memoryMiB'], message: `memory must be from ${min} to ${max} MiB for the ${s.engine} engine` });
+    const macs = s.nics.map((n) => n.mac);
+    macs.forEach((mac, i) => {
+      if (macs.indexOf(mac) !== i) ctx.addIssue({ code: 'custom', path: ['nics', i, 'mac'], message: `NIC ${i + 1} has the same MAC address as NIC ${macs.indexOf(mac) + 1}` });
+    });
     if (s.cpu.reserve > s.cpu.maximum)
       ctx.addIssue({ code: 'custom', path: ['cpu', 'reserve'], message: 'the CPU reserve cannot exceed the maximum' });
   });
@@ -133,6 +140,7 @@ export function defaultSettings(vmName: string, preset: OsPreset = 'other'): VmS
     kernel: null,
     com: [{ mode: 'terminal' }, { mode: 'none' }],
     undoDisks: false,
+    nics: [],
     notes: '',
   };
 }

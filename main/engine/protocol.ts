@@ -25,6 +25,17 @@ export interface EngineBootConfig {
   com: [boolean, boolean];
   /** Give the guest ACPI (power button, soft off); DOS-era guests do without. */
   acpi: boolean;
+  /** NICs in PCI order; each links to netd's socket and says its port id (the cable may lead nowhere). */
+  nics: EngineNic[];
+}
+
+export interface EngineNic {
+  index: number;
+  portId: string;
+  mac: string;
+  model: 'ne2k' | 'virtio';
+  /** netd's socket (the stream framing). */
+  socket: string;
 }
 
 export type HostToEngine =

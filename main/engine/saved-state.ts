@@ -14,6 +14,8 @@ export interface SavedStateHeader {
   /** Whether the machine had ACPI (v86's state has a different shape with it); absent in older states: no. */
   acpi?: boolean;
   disks: string[];
+  /** The NIC models the machine had (the state holds those devices); absent in older states: one NE2000. */
+  nics?: ('ne2k' | 'virtio')[];
   saved: string;
   /** Length of the engine's state after the header, to tell a file cut short (older files: absent). */
   stateBytes?: number;

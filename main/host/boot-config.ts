@@ -26,7 +26,7 @@ export function checkV86Layout(record: VmRecord): void {
     throw new ApiError('INVALID_INPUT', 'ide.primarySlave: the embedded engine needs a primary master disk before a slave', 'ide.primarySlave');
 }
 
-export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmware, restoreFrom: string | null): EngineBootConfig {
+export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmware, restoreFrom: string | null, netdSocket: string): EngineBootConfig {
   const s = record.file.settings;
   if (s.engine === 'qemu') throw new ApiError('FAILED', 'the QEMU engine is not available in this version of Kaso yet; choose the embedded engine (v86)');
   checkV86Layout(record);
@@ -54,5 +54,6 @@ export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmw
     // ACPI gives the guest a power button (Shut Down) and soft off; v86/pci-hotplug.ts keeps Linux from
     // ejecting the PCI devices under it.
     acpi: true,
+    nics: s.nics.map((n, index) => ({ index, portId: `${record.id}/${index}`, mac: n.mac, model: n.model, socket: netdSocket })),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApiError } from '../api/requests.js';
+import { randomMac } from '../api/networks.js';
 import type { IdeSlot, VmSettings } from '../api/vm-settings.js';
 import { convertDisk, createDifferencing } from '../disk/index.js';
 import type { SnapshotService } from './snapshots/snapshot-service.js';
@@ -55,8 +56,9 @@ export async function cloneVm(
 }
 
 /**
- * The source's settings for a VM of another name: no hard disks yet, no shared endpoints, and every other
- * file (CD image, floppy, kernel) named by its full path, since the clone lives in another folder.
+ * The source's settings for a VM of another name: no hard disks yet, no shared endpoints, new MAC addresses
+ * on the same networks (two NICs with one address would fight on the wire), and every other file (CD image,
+ * floppy, kernel) named by its full path, since the clone lives in another folder.
  */
 function cloneSettings(library: VmLibrary, source: VmRecord, name: string): VmSettings {
   const s = source.file.settings;
@@ -69,7 +71,8 @@ function cloneSettings(library: VmLibrary, source: VmRecord, name: string): VmSe
   }
   const com = s.com.map((c) => (c.mode === 'socket' || c.mode === 'file' ? { mode: 'none' as const } : c)) as VmSettings['com'];
   const kernel = s.kernel && { ...s.kernel, kernel: full(s.kernel.kernel), initrd: s.kernel.initrd && full(s.kernel.initrd) };
-  return { ...s, name, ide, com, kernel, floppy: s.floppy && full(s.floppy) };
+  const nics = s.nics.map((n) => ({ ...n, mac: randomMac() }));
+  return { ...s, name, ide, com, kernel, nics, floppy: s.floppy && full(s.floppy) };
 }
 
 /** "Name.vhd" for the primary master, "Name-primarySlave.vhd" and so on for the others. */

@@ -15,6 +15,7 @@ import {
 } from '../api/requests.js';
 import type { VmState, VmSummary } from '../api/vm-state.js';
 import { isKnownKey } from '../engine/keyboard/scancodes.js';
+import type { NetworkResults } from '../api/networks.js';
 import { bootConfig } from './boot-config.js';
 import { ensureAllowed, type Action } from './lifecycle.js';
 import { VmLibrary, type VmRecord } from './vm-library.js';
@@ -27,6 +28,8 @@ import { JobRegistry } from './jobs.js';
 import { closeUndoSession, openUndoSession } from './undo-disks.js';
 import { exportVm } from './import/export-vm.js';
 import { importVm } from './import/import-vm.js';
+import { NetworkService } from './networks/network-service.js';
+import { onlyCablesMove } from './networks/nic-changes.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -53,18 +56,30 @@ export class HostService extends EventEmitter<{
   'stop-requested': [];
 }> {
   private readonly live = new Map<string, Live>();
+  private readonly handlers: Handlers;
   private readonly relays = new Map<string, ConsoleRelay>();
   private thumbnailTimer: NodeJS.Timeout | null = null;
   private readonly snapshots: SnapshotService;
   private readonly jobs = new JobRegistry((info) => this.emit('event', 'job.changed', info));
 
-  private constructor(readonly library: VmLibrary) {
+  private constructor(
+    readonly library: VmLibrary,
+    readonly nets: NetworkService,
+  ) {
     super();
+    this.handlers = { ...this.vmHandlers, ...nets.handlers };
     this.snapshots = new SnapshotService(this.snapshotHost());
   }
 
   static async create(home: string): Promise<HostService> {
-    const host = new HostService(await VmLibrary.open(home));
+    const library = await VmLibrary.open(home);
+    let host: HostService | null = null;
+    const nets = await NetworkService.open(library, (info) => {
+      if ('removed' in info) host?.emit('event', 'net.removed', { name: info.removed });
+      else host?.emit('event', 'net.changed', info);
+    });
+    host = new HostService(library, nets);
+    await nets.sync();
     await host.snapshots.recoverAll((m) => process.stderr.write(`kaso: ${m}\n`));
     for (const r of host.library.list()) host.live.set(r.id, host.initialLive(r));
     host.snapshots.consolidateAll();
@@ -86,7 +101,7 @@ export class HostService extends EventEmitter<{
     }
   }
 
-  private readonly handlers: Handlers = {
+  private readonly vmHandlers: Omit<Handlers, keyof NetworkResults> = {
     'host.info': async () => {
       const fw = findFirmware();
       return {
@@ -110,13 +125,16 @@ export class HostService extends EventEmitter<{
     'vm.list': async () => this.library.list().map((r) => this.summary(r)),
     'vm.get': async ({ id }) => this.details(this.library.get(id)),
     'vm.create': async ({ settings, newDisk }) => {
+      if (settings.nics) this.nets.checkNics(settings.nics, null);
       const record = await this.library.create(settings, newDisk?.sizeMiB);
       this.live.set(record.id, this.initialLive(record));
       this.changed(record);
       return this.details(record);
     },
     'vm.update': async ({ id, settings }) => {
-      this.guard('edit', id);
+      // Moving a NIC's cable (another network, or none) is fine while the VM runs or is saved, as on real hardware.
+      if (!onlyCablesMove(this.library.get(id).file.settings, settings)) this.guard('edit', id);
+      if (settings.nics) this.nets.checkNics(settings.nics, id);
       const record = await this.library.update(id, settings);
       this.changed(record);
       return this.details(record);
@@ -126,6 +144,7 @@ export class HostService extends EventEmitter<{
       const result = await this.library.remove(id, keepDisks);
       this.live.delete(id);
       this.emit('event', 'vm.removed', { id });
+      void this.syncNetworks();
       return result;
     },
     'vm.clone': async ({ id, name, mode }) => {
@@ -291,11 +310,18 @@ export class HostService extends EventEmitter<{
   async saveAll(): Promise<void> {
     const running = [...this.live.entries()].filter(([, l]) => l.state === 'running' || l.state === 'paused');
     await Promise.allSettled(running.map(([id]) => this.stop(id, 'save')));
+    this.nets.netd.stop();
     if (this.thumbnailTimer) clearInterval(this.thumbnailTimer);
+  }
+
+  /** Tells netd the current picture; a failure is reported, never thrown at the caller (the VM change stands). */
+  private async syncNetworks(): Promise<void> {
+    await this.nets.sync().catch((e: Error) => process.stderr.write(`kaso: could not update the virtual networks: ${e.message}\n`));
   }
 
   /** Kills every VM process (tests, and a host that must go now). */
   killAll(): void {
+    this.nets.netd.stop();
     for (const l of this.live.values()) l.process?.kill();
     if (this.thumbnailTimer) clearInterval(this.thumbnailTimer);
   }
@@ -314,7 +340,7 @@ export class HostService extends EventEmitter<{
     if (!fw.found) throw new ApiError('FAILED', fw.message);
     const statePath = this.library.statePath(record);
     const restoreFrom = existsSync(statePath) ? statePath : null;
-    const config = bootConfig(this.library, record, fw.firmware, restoreFrom);
+    const config = bootConfig(this.library, record, fw.firmware, restoreFrom, this.nets.socketPath);
     this.assertDisksFree(record);
     await this.library.checkFiles(record);
     const before = this.liveOf(id).state;
@@ -439,6 +465,7 @@ export class HostService extends EventEmitter<{
   }
 
   private changed(record: VmRecord): void {
+    void this.syncNetworks();
     this.emit('event', 'vm.changed', this.summary(this.library.get(record.id)));
   }
 

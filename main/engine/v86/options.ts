@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { BootDevice } from '../../api/vm-settings.js';
 import type { EngineBootConfig } from '../protocol.js';
 import type { V86DiskAdapter } from './disk-adapter.js';
+import { nicOptions } from './nic-adapter.js';
 
 const require = createRequire(import.meta.url);
 const MiB = 1024 * 1024;
@@ -39,6 +40,7 @@ export async function v86Options(config: EngineBootConfig, drives: V86Drives, in
     autostart: false,
     disable_speaker: true,
     screen: {},
+    ...nicOptions(config.nics.map((n) => n.model)),
   };
   if (drives.hda) options.hda = drives.hda;
   if (drives.hdb) options.hdb = drives.hdb;

@@ -16,6 +16,9 @@ import { calmIdleGuest } from './idle.js';
 import { inside, type V86Inside } from './internals.js';
 import { v86Options, type V86Drives } from './options.js';
 import { quietPciHotplug } from './pci-hotplug.js';
+import { wireNics } from './nic-adapter.js';
+import type { NicPort } from '../nic-port.js';
+import type { EngineNic } from '../protocol.js';
 import { interceptReboot, wirePower } from './power.js';
 import { divertScreen, polyfillImageData } from './screen-adapter.js';
 
@@ -43,6 +46,8 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   private rebootInPlace: (() => void) | null = null;
   private serialPending: [number[], number[]] = [[], []];
   private serialFlush: NodeJS.Immediate | null = null;
+  private nicPorts: NicPort[] = [];
+  private restoring = false;
   private lastShot: { key: string; shot: { png: Uint8Array; width: number; height: number } } | null = null;
 
   async boot(config: EngineBootConfig): Promise<string> {
@@ -50,7 +55,11 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     polyfillImageData();
     this.drives = await this.openDrives(config);
     const restored = config.restoreFrom ? await this.loadState(config) : null;
-    if (restored) this.config = { ...config, acpi: restored.acpi }; // the state's shape depends on it
+    // The state's shape depends on these; a state from before NICs had v86's default NE2000.
+    if (restored) this.config = { ...config, acpi: restored.acpi, nics: matchModels(config.nics, restored.nicModels) };
+    this.restoring = restored !== null;
+    if (config.nics.length > 1)
+      this.emit('warning', `the embedded engine gives the guest its first network adapter only; adapters 2 to ${config.nics.length} need the QEMU engine`);
     await this.start(this.drives, restored?.state ?? null);
     return 'v86';
   }
@@ -68,6 +77,9 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     this.power = wirePower(v86, () => this.emit('off', 'the guest shut down'));
     this.rebootInPlace = v86.cpu.reboot_internal.bind(v86.cpu);
     interceptReboot(v86, () => void this.guestReset());
+    for (const p of this.nicPorts.splice(0)) p.close();
+    this.nicPorts = wireNics(v86, (emulator as unknown as { bus: Parameters<typeof wireNics>[1] }).bus, this.config!.nics, this.restoring);
+    this.restoring = false;
     emulator.add_listener('serial0-output-byte', (b) => this.serialOut(1, b));
     emulator.add_listener('serial1-output-byte', (b) => this.serialOut(2, b));
     await emulator.run();
@@ -100,14 +112,14 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     return adapter;
   }
 
-  private async loadState(config: EngineBootConfig): Promise<{ state: ArrayBuffer; acpi: boolean }> {
+  private async loadState(config: EngineBootConfig): Promise<{ state: ArrayBuffer; acpi: boolean; nicModels: ('ne2k' | 'virtio')[] }> {
     const { header, state } = await readSavedState(config.restoreFrom!);
     if (header.engine !== 'v86') throw new Error(`the saved state was made by the ${header.engine} engine`);
     if (header.engineVersion !== V86_VERSION)
       throw new Error(`the saved state was made by v86 ${header.engineVersion}; this Kaso runs ${V86_VERSION}: discard the saved state to start afresh`);
     if (header.memoryMiB !== config.memoryMiB)
       throw new Error(`the saved state has ${header.memoryMiB} MiB of memory, the VM now ${config.memoryMiB} MiB: set it back or discard the saved state`);
-    return { state: state.slice().buffer, acpi: header.acpi ?? false };
+    return { state: state.slice().buffer, acpi: header.acpi ?? false, nicModels: header.nics ?? ['ne2k'] };
   }
 
   async pause(): Promise<void> {
@@ -164,6 +176,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       engineVersion: V86_VERSION,
       memoryMiB: this.config!.memoryMiB,
       acpi: this.config!.acpi,
+      nics: this.config!.nics.slice(0, 1).map((n) => n.model),
       disks: this.config!.disks.map((d) => d.path),
       saved: new Date().toISOString(),
     };
@@ -204,6 +217,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   }
 
   private async closeDevices(): Promise<void> {
+    for (const p of this.nicPorts.splice(0)) p.close();
     await Promise.all(this.devices.splice(0).map((d) => d.close()));
   }
 
@@ -289,4 +303,12 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       });
     });
   }
+}
+
+/**
+ * The NICs a restored machine has: the saved machine's models, in order (the state holds those devices),
+ * with today's addresses and cables. A state from before NICs existed had v86's default NE2000.
+ */
+function matchModels(nics: EngineNic[], models: ('ne2k' | 'virtio')[]): EngineNic[] {
+  return models.map((model, i) => ({ ...(nics[i] ?? { index: i, portId: '', mac: '02:00:00:00:00:00', socket: '' }), model }));
 }
