@@ -12,6 +12,7 @@ import './styles/console.css';
 import './styles/snapshots.css';
 import './styles/undo.css';
 import './styles/transfer.css';
+import './styles/networks.css';
 
 const client = createClient();
 document.documentElement.dataset.transport = client.transport;

@@ -11,6 +11,8 @@ interface ToolbarProps {
   enabled: (vm: VmSummary | undefined, action: VmAction) => boolean;
   onNew: () => void;
   onImport: () => void;
+  /** The Virtual Networks manager. */
+  onNetworks: () => void;
   onAction: (action: VmAction) => void;
 }
 
@@ -24,8 +26,8 @@ export function moveInToolbar(e: KeyboardEvent<HTMLElement>): void {
   e.preventDefault();
 }
 
-/** The main window's toolbar: New and Import…, then what can be done to the selected VM. */
-export function Toolbar({ vm, enabled, onNew, onImport, onAction }: ToolbarProps) {
+/** The main window's toolbar: New and Import…, then what can be done to the selected VM, then Virtual Networks. */
+export function Toolbar({ vm, enabled, onNew, onImport, onNetworks, onAction }: ToolbarProps) {
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')} onKeyDown={moveInToolbar}>
       <div className="toolbar-group">
@@ -39,6 +41,9 @@ export function Toolbar({ vm, enabled, onNew, onImport, onAction }: ToolbarProps
           ))}
         </div>
       ))}
+      <div className="toolbar-group">
+        <ToolButton icon="network" label={t('action.networks')} onClick={onNetworks} />
+      </div>
     </div>
   );
 }

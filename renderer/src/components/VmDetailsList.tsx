@@ -3,6 +3,7 @@ import type { VmDetails } from '../../../main/api/requests.js';
 import { IDE_SLOTS } from '../../../main/api/vm-settings.js';
 import type { VmSummary } from '../../../main/api/vm-state.js';
 import { formatNumber, t } from '../i18n/index.js';
+import { describeNics } from '../networks/describe-nics.js';
 import { bootLabel, describeCom, describeDrive, engineLabel, presetLabel, slotLabel } from '../state/describe.js';
 
 /** What the machine is made of, as a list of terms and values. */
@@ -36,6 +37,7 @@ export function VmDetailsList({ vm, details }: { vm: VmSummary; details: VmDetai
     }
     rows.push([t('details.floppy'), s.floppy ? <span className="path">{s.floppy}</span> : t('drive.noFloppy')]);
     s.com.forEach((port, i) => rows.push([`COM${i + 1}`, describeCom(port, vm.comEndpoints[i] ?? null)]));
+    rows.push([t('details.nics'), describeNics(s.nics ?? [])]);
     rows.push([t('details.boot'), s.bootOrder.map(bootLabel).join(', ')]);
     if (s.kernel) rows.push([t('details.kernel'), <span className="path">{s.kernel.kernel}</span>]);
   }

@@ -7,6 +7,8 @@ import { Toolbar } from '../components/Toolbar.js';
 import { VmList } from '../components/VmList.js';
 import { VmSummaryPanel } from '../components/VmSummaryPanel.js';
 import { t } from '../i18n/index.js';
+import { NetworksDialog } from '../networks/NetworksDialog.js';
+import { canRewire } from '../networks/nic-draft.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { isPowerAction, type VmAction } from '../state/actions.js';
 import { useHostInfo } from '../state/host-info.js';
@@ -22,7 +24,7 @@ import { NewVmWizard } from '../wizard/NewVmWizard.js';
 import { useMenuItems } from './menu-items.js';
 import { useSelection } from './selection.js';
 
-type Dialog = { kind: 'new' } | { kind: 'settings' } | { kind: 'delete' } | { kind: TransferKind } | null;
+type Dialog = { kind: 'new' } | { kind: 'settings' } | { kind: 'delete' } | { kind: 'networks' } | { kind: TransferKind } | null;
 
 /** The main window ("Kaso Console"): toolbar, the machines on the left, the selected one on the right. */
 export function LibraryWindow({ library }: { library: LibraryState }) {
@@ -37,7 +39,9 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
   const details = useVmDetails(vm, revision + undo.revision);
   const copying = useCopying();
   // While this window copies a VM's disks (a full clone, an export), the VM waits: no start, edit or delete.
-  const enabled = (target: VmSummary | undefined, action: VmAction) => actions.enabled(target, action) && !(target && copying.blocks(target.id, action));
+  // Settings also open while a VM runs: its adapters' cables can still be moved (the rest is shown read-only).
+  const enabled = (target: VmSummary | undefined, action: VmAction) =>
+    (actions.enabled(target, action) || (action === 'settings' && !!target && !actions.busy[target.id] && canRewire(target.state))) && !(target && copying.blocks(target.id, action));
 
   const act = (action: VmAction, target = vm) => {
     if (!target) return;
@@ -52,7 +56,8 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
     if (enabled(target, 'start')) void actions.run(target, 'start').then((ok) => ok && openConsoleView(target.id));
     else if (target.state !== 'off') openConsoleView(target.id);
   };
-  const menuItems = useMenuItems(enabled, act, open);
+  const openNetworks = () => setDialog({ kind: 'networks' });
+  const menuItems = useMenuItems(enabled, act, open, openNetworks);
   /** Closes the dialog that was open when `from` rendered, not one opened since (a copy can outlive its dialog). */
   const closeDialog = (from: Dialog) => setDialog((d) => (d === from ? null : d));
 
@@ -60,7 +65,7 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
     <div className="window library-window">
       <header className="app-header">
         <h1 className="app-title">{t('app.title')}</h1>
-        <Toolbar vm={vm} enabled={enabled} onNew={() => setDialog({ kind: 'new' })} onImport={() => setDialog({ kind: 'import' })} onAction={(a) => act(a)} />
+        <Toolbar vm={vm} enabled={enabled} onNew={() => setDialog({ kind: 'new' })} onImport={() => setDialog({ kind: 'import' })} onNetworks={openNetworks} onAction={(a) => act(a)} />
       </header>
       <HostWarnings host={host} connected={library.connected} />
       {library.loaded && library.vms.length === 0 ? (
@@ -106,6 +111,7 @@ export function LibraryWindow({ library }: { library: LibraryState }) {
           onClose={() => closeDialog(dialog)}
         />
       )}
+      {dialog?.kind === 'networks' && <NetworksDialog onClose={() => closeDialog(dialog)} />}
       {dialog?.kind === 'settings' && details && (
         <SettingsDialog
           vm={details}

@@ -6,11 +6,12 @@ import { ACTION_LABELS, isLive, type VmAction } from '../state/actions.js';
 const ORDER: VmAction[] = ['start', 'turnOff', 'shutdown', 'save', 'pause', 'resume', 'reset', 'ctrlAltDel', 'settings', 'clone', 'export', 'delete'];
 const SEPARATED = new Set<VmAction>(['start', 'settings', 'clone', 'delete']);
 
-/** The VM list's context menu: Connect, then the toolbar's actions, each enabled as on the toolbar. */
+/** The VM list's context menu: Connect, then the toolbar's actions, each enabled as on the toolbar; Virtual Networks last. */
 export function useMenuItems(
   enabled: (vm: VmSummary, action: VmAction) => boolean,
   act: (action: VmAction, vm: VmSummary) => void,
   connect: (vm: VmSummary) => void,
+  openNetworks: () => void,
 ): (vm: VmSummary) => MenuItem[] {
   return (vm) => [
     { label: t('action.connect'), disabled: !isLive(vm.state), onSelect: () => connect(vm) },
@@ -20,5 +21,6 @@ export function useMenuItems(
       separated: SEPARATED.has(action),
       onSelect: () => act(action, vm),
     })),
+    { label: t('action.networksMenu'), separated: true, onSelect: openNetworks },
   ];
 }

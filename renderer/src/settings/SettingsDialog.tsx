@@ -6,6 +6,7 @@ import { FieldError } from '../components/Field.js';
 import { Modal } from '../components/Modal.js';
 import { t } from '../i18n/index.js';
 import { canDo } from '../state/actions.js';
+import { canRewire, onlyRewired } from '../networks/nic-draft.js';
 import { useClient } from '../state/client-context.js';
 import { errorFor, errorField, fieldMessage } from '../state/errors.js';
 import { toClientError, type ClientError } from '../transport/index.js';
@@ -28,7 +29,10 @@ export function SettingsDialog({ vm, live, host, onCancel, onSaved }: SettingsDi
   const [draft, setDraft] = useState<VmSettings>(vm.settings);
   const [error, setError] = useState<ClientError | null>(null);
   const [working, setWorking] = useState(false);
-  const readOnly = !canDo('settings', live?.state ?? vm.state);
+  const state = live?.state ?? vm.state;
+  const readOnly = !canDo('settings', state);
+  // While the VM runs, its adapters' cables may still move to another network or be unplugged.
+  const rewiring = readOnly && canRewire(state);
   const errorPage = errorField(error) ? pageOfField(errorField(error)!) : null;
 
   const set = (patch: Partial<VmSettings>) => {
@@ -43,6 +47,9 @@ export function SettingsDialog({ vm, live, host, onCancel, onSaved }: SettingsDi
   const save = async () => {
     const patch = changedFields(vm.settings, draft);
     if (Object.keys(patch).length === 0) return onCancel();
+    // Running: only where the cables go may change; anything else edited before it started waits.
+    if (readOnly && !(rewiring && Object.keys(patch).every((k) => k === 'nics') && onlyRewired(vm.settings.nics, draft.nics)))
+      return fail({ code: 'CONFLICT', message: t('settings.readOnly') });
     // The host's own rules first, so a slip is shown at once; the host still has the last word.
     const check = VmSettingsSchema.safeParse(draft);
     if (!check.success) {
@@ -66,7 +73,7 @@ export function SettingsDialog({ vm, live, host, onCancel, onSaved }: SettingsDi
       <button type="button" onClick={onCancel}>
         {t('common.cancel')}
       </button>
-      <button type="button" className="primary" disabled={working || readOnly} onClick={() => void save()}>
+      <button type="button" className="primary" disabled={working || (readOnly && !rewiring)} onClick={() => void save()}>
         {t('common.ok')}
       </button>
     </>
@@ -74,8 +81,8 @@ export function SettingsDialog({ vm, live, host, onCancel, onSaved }: SettingsDi
 
   return (
     <Modal title={t('settings.title', { name: vm.name })} onCancel={onCancel} footer={footer} className="settings">
-      {readOnly && <div className="banner banner-info">{t('settings.readOnly')}</div>}
-      {!readOnly && (live?.state ?? vm.state) === 'saved' && <div className="banner banner-info">{t('settings.savedWarning')}</div>}
+      {readOnly && <div className="banner banner-info">{t(rewiring ? 'settings.readOnlyNics' : 'settings.readOnly')}</div>}
+      {!readOnly && state === 'saved' && <div className="banner banner-info">{t('settings.savedWarning')}</div>}
       <div className="settings-layout">
         <PageTabs page={page} onPage={setPage} errorPage={errorPage} />
         <div className="settings-page" role="tabpanel" id={`settings-panel`} aria-labelledby={`settings-tab-${page}`}>

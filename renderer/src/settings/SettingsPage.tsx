@@ -3,7 +3,9 @@ import { ComPage } from './ComPage.js';
 import { BootPage, EnginePage } from './EnginePages.js';
 import { CdPage, DisksPage, FloppyPage } from './DrivePages.js';
 import { CpuPage, GeneralPage, MemoryPage } from './MachinePages.js';
+import { NicsPage } from './NicsPage.js';
 import type { PageName, SettingsPageProps } from './pages.js';
+import { canRewire } from '../networks/nic-draft.js';
 
 const PAGE_COMPONENTS = {
   general: GeneralPage,
@@ -13,6 +15,7 @@ const PAGE_COMPONENTS = {
   cd: CdPage,
   floppy: FloppyPage,
   com: ComPage,
+  network: NicsPage,
   boot: BootPage,
   engine: EnginePage,
 } satisfies Record<PageName, (p: SettingsPageProps) => unknown>;
@@ -22,7 +25,8 @@ export function SettingsPage({ page, ...props }: SettingsPageProps & { page: Pag
   return (
     <>
       <h3 className="page-title">{t(`settings.page.${page}` as MessageKey)}</h3>
-      <fieldset className="plain-fieldset" disabled={props.readOnly}>
+      {/* A running VM's cables can move: the Network page then fixes its other controls itself. */}
+      <fieldset className="plain-fieldset" disabled={props.readOnly && !(page === 'network' && canRewire(props.live?.state ?? props.vm.state))}>
         <Page {...props} />
       </fieldset>
     </>

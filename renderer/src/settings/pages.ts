@@ -2,7 +2,7 @@ import type { HostInfo, VmDetails } from '../../../main/api/requests.js';
 import type { VmSettings } from '../../../main/api/vm-settings.js';
 import type { VmSummary } from '../../../main/api/vm-state.js';
 
-export const PAGES = ['general', 'memory', 'cpu', 'disks', 'cd', 'floppy', 'com', 'boot', 'engine'] as const;
+export const PAGES = ['general', 'memory', 'cpu', 'disks', 'cd', 'floppy', 'com', 'network', 'boot', 'engine'] as const;
 export type PageName = (typeof PAGES)[number];
 
 export interface SettingsPageProps {
@@ -32,6 +32,8 @@ export function pageOfField(field: string): PageName {
       return 'floppy';
     case 'com':
       return 'com';
+    case 'nics':
+      return 'network';
     case 'bootOrder':
       return 'boot';
     case 'engine':
