@@ -17,7 +17,7 @@ export interface Side {
 }
 
 export interface Row {
-  group: 'convert' | 'io' | 'create' | 'vm' | 'snapshots';
+  group: 'convert' | 'io' | 'create' | 'vm' | 'snapshots' | 'net';
   name: string;
   kaso: Side;
   peer: Side | null;

@@ -3,7 +3,8 @@
  * medians. Groups: convert (vs qemu-img convert), io (dynamic disk and differencing chain vs plain file I/O),
  * create (library create times, with qemu-img create beside them), vm (the embedded engine against bare v86:
  * boot, idle CPU, memory, graphics stream), snapshots (take and revert times, the guest's pause, reads
- * through a 32-snapshot chain), vm-graphics (the graphics stream alone). Default: all
+ * through a 32-snapshot chain), vm-graphics (the graphics stream alone), net (guest-to-guest TCP and ping
+ * through netd against a bare wire). Default: all
  * but vm-graphics.
  *
  * Prints a table and writes a JSON summary to /tmp/kaso-bench-latest.json. The exit code says whether the
@@ -13,6 +14,7 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
+import { benchNet } from './net.js';
 import { benchSnapshots } from './snapshots.js';
 import { benchVm, benchVmGraphics } from './vm.js';
 import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
@@ -25,6 +27,7 @@ const GROUPS = {
   vm: benchVm,
   snapshots: benchSnapshots,
   'vm-graphics': benchVmGraphics,
+  net: benchNet,
 } satisfies Record<string, (ctx: BenchContext) => Promise<Row[]>>;
 type Group = keyof typeof GROUPS;
 

@@ -37,6 +37,9 @@ export const MEMORY_LIMITS_MIB: Record<Engine, { min: number; max: number }> = {
   qemu: { min: 16, max: 65536 },
 };
 
+/** The embedded engine's NICs (main/engine/v86/nic-adapter.ts says why not four). */
+export const V86_MAX_NICS = 3;
+
 export const IDE_SLOTS = ['primaryMaster', 'primarySlave', 'secondaryMaster', 'secondarySlave'] as const;
 export type IdeSlot = (typeof IDE_SLOTS)[number];
 export const IDE_SLOT_LABELS: Record<IdeSlot, string> = {
@@ -120,6 +123,13 @@ export const VmSettingsSchema = VmSettingsFields.superRefine((s, ctx) => {
     macs.forEach((mac, i) => {
       if (macs.indexOf(mac) !== i) ctx.addIssue({ code: 'custom', path: ['nics', i, 'mac'], message: `NIC ${i + 1} has the same MAC address as NIC ${macs.indexOf(mac) + 1}` });
     });
+    if (s.engine === 'v86' && s.nics.length > V86_MAX_NICS)
+      ctx.addIssue({ code: 'custom', path: ['nics'], message: `the embedded engine has at most ${V86_MAX_NICS} network adapters (choose the QEMU engine for four)` });
+    if (s.engine === 'v86' && s.nics.length > 1)
+      s.nics.forEach((n, i) => {
+        if (n.model === 'virtio')
+          ctx.addIssue({ code: 'custom', path: ['nics', i, 'model'], message: 'the embedded engine has virtio-net for a single adapter only: with more adapters, make them all NE2000 (or choose the QEMU engine)' });
+      });
     if (s.cpu.reserve > s.cpu.maximum)
       ctx.addIssue({ code: 'custom', path: ['cpu', 'reserve'], message: 'the CPU reserve cannot exceed the maximum' });
   });

@@ -3,6 +3,7 @@ import { productVersion } from '../host/version.js';
 import { diskCommand } from './disk/index.js';
 import { hostCommand } from './host/host-command.js';
 import { serveCommand } from './host/serve-command.js';
+import { netCommand } from './net/index.js';
 import { snapshotCommand } from './snapshot/index.js';
 import { vmCommand } from './vm/index.js';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .addCommand(diskCommand())
     .addCommand(vmCommand())
     .addCommand(snapshotCommand())
+    .addCommand(netCommand())
     .addCommand(serveCommand())
     .addCommand(hostCommand());
   program.addHelpText('after', EXIT_CODES_HELP);

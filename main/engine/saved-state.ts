@@ -16,6 +16,8 @@ export interface SavedStateHeader {
   disks: string[];
   /** The NIC models the machine had (the state holds those devices); absent in older states: one NE2000. */
   nics?: ('ne2k' | 'virtio')[];
+  /** Adapters 2 to 4, which the engine's own state leaves out (main/engine/v86/nic-adapter.ts). */
+  extraNics?: string;
   saved: string;
   /** Length of the engine's state after the header, to tell a file cut short (older files: absent). */
   stateBytes?: number;

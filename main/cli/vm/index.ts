@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VM_EXIT_CODES_HELP } from '../exit-codes.js';
+import { nicCommand } from './nic-commands.js';
 import { serialCommand } from './serial-command.js';
 import { screenCommand, screenshotCommand, typeCommand } from './screen-commands.js';
 import {
@@ -22,6 +23,7 @@ export function vmCommand(): Command {
     createCommand(),
     showCommand(),
     setCommand(),
+    nicCommand(),
     actionCommand('start', 'vm.start', 'start a VM (or resume it from its saved state)'),
     actionCommand('stop', 'vm.turnOff', 'turn a VM off at once (like pulling the plug; disks are flushed)'),
     actionCommand('shutdown', 'vm.shutdown', 'ask the guest to shut down (ACPI power button)'),

@@ -7,6 +7,7 @@ import { IDE_SLOT_LABELS, IDE_SLOTS, PRESETS } from '../../api/vm-settings.js';
 import { STATE_LABELS, type VmSummary } from '../../api/vm-state.js';
 import { runAction, type CommandContext } from '../command-runner.js';
 import { HostClient } from '../host/host-client.js';
+import { nicDetailLines } from '../net/net-format.js';
 import { parseSize } from '../size.js';
 import { addSettingsFlags, settingsFromFlags, type SettingsOptions } from './settings-flags.js';
 
@@ -95,6 +96,7 @@ function details(vm: VmDetails): string[] {
   if (s.undoDisks || vm.undoPending) lines.push(`Undo disks:    ${s.undoDisks ? 'on' : 'off'}${vm.undoPending ? ' (changes pending: kaso vm undo NAME commit|discard|keep)' : ''}`);
   if (s.kernel) lines.push(`Kernel:        ${s.kernel.kernel} ${s.kernel.initrd ?? ''} "${s.kernel.append}"`);
   s.com.forEach((c, i) => lines.push(`COM${i + 1}:          ${c.mode}${'path' in c ? ` ${c.path}` : ''}${vm.comEndpoints[i] ? ` -> ${vm.comEndpoints[i]}` : ''}`));
+  lines.push(...nicDetailLines(s.nics));
   lines.push(`Folder:        ${vm.folder}`, `Id:            ${vm.id}`);
   if (s.notes) lines.push(`Notes:         ${s.notes}`);
   return lines;

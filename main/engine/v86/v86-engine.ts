@@ -16,8 +16,7 @@ import { calmIdleGuest } from './idle.js';
 import { inside, type V86Inside } from './internals.js';
 import { v86Options, type V86Drives } from './options.js';
 import { quietPciHotplug } from './pci-hotplug.js';
-import { wireNics } from './nic-adapter.js';
-import type { NicPort } from '../nic-port.js';
+import { V86Nics, type ExtraNicState, type V86Bus } from './nic-adapter.js';
 import type { EngineNic } from '../protocol.js';
 import { interceptReboot, wirePower } from './power.js';
 import { divertScreen, polyfillImageData } from './screen-adapter.js';
@@ -46,8 +45,9 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   private rebootInPlace: (() => void) | null = null;
   private serialPending: [number[], number[]] = [[], []];
   private serialFlush: NodeJS.Immediate | null = null;
-  private nicPorts: NicPort[] = [];
+  private nics: V86Nics | null = null;
   private restoring = false;
+  private extraNicState: ExtraNicState | null = null;
   private lastShot: { key: string; shot: { png: Uint8Array; width: number; height: number } } | null = null;
 
   async boot(config: EngineBootConfig): Promise<string> {
@@ -58,8 +58,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     // The state's shape depends on these; a state from before NICs had v86's default NE2000.
     if (restored) this.config = { ...config, acpi: restored.acpi, nics: matchModels(config.nics, restored.nicModels) };
     this.restoring = restored !== null;
-    if (config.nics.length > 1)
-      this.emit('warning', `the embedded engine gives the guest its first network adapter only; adapters 2 to ${config.nics.length} need the QEMU engine`);
+    this.extraNicState = restored?.extraNics ?? null;
     await this.start(this.drives, restored?.state ?? null);
     return 'v86';
   }
@@ -77,8 +76,9 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     this.power = wirePower(v86, () => this.emit('off', 'the guest shut down'));
     this.rebootInPlace = v86.cpu.reboot_internal.bind(v86.cpu);
     interceptReboot(v86, () => void this.guestReset());
-    for (const p of this.nicPorts.splice(0)) p.close();
-    this.nicPorts = wireNics(v86, (emulator as unknown as { bus: Parameters<typeof wireNics>[1] }).bus, this.config!.nics, this.restoring);
+    this.nics?.close();
+    this.nics = new V86Nics(v86, (emulator as unknown as { bus: V86Bus }).bus);
+    this.nics.wire(this.config!.nics, this.restoring, this.extraNicState);
     this.restoring = false;
     emulator.add_listener('serial0-output-byte', (b) => this.serialOut(1, b));
     emulator.add_listener('serial1-output-byte', (b) => this.serialOut(2, b));
@@ -112,14 +112,14 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     return adapter;
   }
 
-  private async loadState(config: EngineBootConfig): Promise<{ state: ArrayBuffer; acpi: boolean; nicModels: ('ne2k' | 'virtio')[] }> {
+  private async loadState(config: EngineBootConfig): Promise<{ state: ArrayBuffer; acpi: boolean; nicModels: ('ne2k' | 'virtio')[]; extraNics: ExtraNicState | null }> {
     const { header, state } = await readSavedState(config.restoreFrom!);
     if (header.engine !== 'v86') throw new Error(`the saved state was made by the ${header.engine} engine`);
     if (header.engineVersion !== V86_VERSION)
       throw new Error(`the saved state was made by v86 ${header.engineVersion}; this Kaso runs ${V86_VERSION}: discard the saved state to start afresh`);
     if (header.memoryMiB !== config.memoryMiB)
       throw new Error(`the saved state has ${header.memoryMiB} MiB of memory, the VM now ${config.memoryMiB} MiB: set it back or discard the saved state`);
-    return { state: state.slice().buffer, acpi: header.acpi ?? false, nicModels: header.nics ?? ['ne2k'] };
+    return { state: state.slice().buffer, acpi: header.acpi ?? false, nicModels: header.nics ?? ['ne2k'], extraNics: header.extraNics ?? null };
   }
 
   async pause(): Promise<void> {
@@ -176,7 +176,8 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
       engineVersion: V86_VERSION,
       memoryMiB: this.config!.memoryMiB,
       acpi: this.config!.acpi,
-      nics: this.config!.nics.slice(0, 1).map((n) => n.model),
+      nics: this.config!.nics.map((n) => n.model),
+      extraNics: this.nics?.saveExtras() ?? undefined,
       disks: this.config!.disks.map((d) => d.path),
       saved: new Date().toISOString(),
     };
@@ -217,7 +218,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   }
 
   private async closeDevices(): Promise<void> {
-    for (const p of this.nicPorts.splice(0)) p.close();
+    this.nics?.close();
     await Promise.all(this.devices.splice(0).map((d) => d.close()));
   }
 

@@ -14,7 +14,7 @@ type Configure = Extract<HostToNetd, { t: 'configure' }>;
  * same picture (a link blip for the guests; leases come back from their files). Its counters and leases
  * arrive as status messages and are kept here for the API.
  */
-export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; restarted: [why: string]; warning: [string] }> {
+export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; down: []; restarted: [why: string]; warning: [string] }> {
   private child: ChildHandle | null = null;
   private starting: Promise<void> | null = null;
   private config: Configure | null = null;
@@ -32,6 +32,7 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; re
   /** Hands netd the whole picture (starting netd first when it is not running). */
   async configure(config: Configure): Promise<void> {
     this.config = config;
+    if (this.stopped) return; // kept for resume()
     await this.ensure();
     this.child?.send(config);
   }
@@ -49,9 +50,16 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; re
     });
   }
 
+  /** Ends netd and keeps it down (the host is stopping, or a benchmark puts a bare wire in its place). */
   stop(): void {
     this.stopped = true;
     this.child?.kill();
+  }
+
+  /** Starts netd again after stop(), with the last picture. */
+  async resume(): Promise<void> {
+    this.stopped = false;
+    if (this.config) await this.configure(this.config);
   }
 
   private ensure(): Promise<void> {
@@ -104,6 +112,8 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; re
       r.reject(new Error('the network process ended'));
     }
     this.replies.clear();
+    this.status.clear(); // nothing is linked while netd is away
+    this.emit('down');
     if (this.stopped) return;
     const why = signal ? `killed (${signal})` : `exited with code ${code}`;
     const pause = RESTART_PAUSES_MS[Math.min(this.restarts++, RESTART_PAUSES_MS.length - 1)]!;

@@ -29,6 +29,7 @@ export class NetworkService {
     private readonly emit: (info: NetworkInfo | { removed: string }) => void,
   ) {
     this.netd.on('status', (list) => list.forEach((s) => this.announce(s.name)));
+    this.netd.on('down', () => this.networks.list().forEach((s) => this.announce(s.name)));
     this.netd.on('warning', (m) => process.stderr.write(`kaso: ${m}\n`));
     this.netd.on('restarted', (why) => process.stderr.write(`kaso: the network process ${why}; started again\n`));
   }
