@@ -21,6 +21,8 @@ enum Msg {
   Release = 7,
   Inform = 8,
 }
+/** How long an address a client declined (found in use by someone else) stays out of the pool. */
+const DECLINE_HOLD_MS = 600_000;
 const OPT = { mask: 1, router: 3, dns: 6, hostname: 12, mtu: 26, broadcast: 28, requested: 50, lease: 51, type: 53, server: 54, end: 255 } as const;
 
 interface Request {
@@ -44,6 +46,8 @@ export interface DhcpIdentity {
 
 export class DhcpServer {
   private readonly leases = new Map<string, Lease>();
+  /** Addresses clients declined, and until when they are not handed out. */
+  private readonly declined = new Map<number, number>();
 
   constructor(
     private config: Dhcp,
@@ -84,9 +88,17 @@ export class DhcpServer {
         return this.reply(req, Msg.Ack, wanted);
       }
       case Msg.Release:
-      case Msg.Decline:
         if (this.leases.delete(req.mac)) this.onLeasesChanged();
         return null;
+      case Msg.Decline: {
+        // The address is in use by someone else (the client probed it): offering it again would loop.
+        const lease = this.leases.get(req.mac);
+        if (!lease || (req.requested !== null && req.requested !== ipToInt(lease.address))) return null;
+        this.declined.set(ipToInt(lease.address), this.now() + DECLINE_HOLD_MS);
+        this.leases.delete(req.mac);
+        this.onLeasesChanged();
+        return null;
+      }
       case Msg.Inform:
         return this.reply(req, Msg.Ack, 0);
       default:
@@ -106,7 +118,7 @@ export class DhcpServer {
   /** Free for this MAC: in the range, not the server, and held by nobody else (or by an expired lease). */
   private available(address: number, mac: string): boolean {
     const [first, last] = this.range();
-    if (address < first || address > last || address === this.me.ip) return false;
+    if (address < first || address > last || address === this.me.ip || this.isDeclined(address)) return false;
     const h = this.holder(address);
     return !h || h.mac === mac || Date.parse(h.expires) < this.now();
   }
@@ -116,9 +128,18 @@ export class DhcpServer {
     if (own && this.available(ipToInt(own.address), mac)) return ipToInt(own.address);
     if (requested !== null && this.available(requested, mac)) return requested;
     const [first, last] = this.range();
-    for (let a = first; a <= last; a++) if (!this.holder(a) && a !== this.me.ip) return a;
-    const expired = [...this.leases.values()].filter((l) => Date.parse(l.expires) < this.now()).sort((a, b) => Date.parse(a.expires) - Date.parse(b.expires));
+    for (let a = first; a <= last; a++) if (!this.holder(a) && a !== this.me.ip && !this.isDeclined(a)) return a;
+    // Expired leases, oldest first, of addresses still in the range (it may have changed since).
+    const expired = [...this.leases.values()].filter((l) => Date.parse(l.expires) < this.now() && this.available(ipToInt(l.address), mac)).sort((a, b) => Date.parse(a.expires) - Date.parse(b.expires));
     return expired.length ? ipToInt(expired[0]!.address) : null;
+  }
+
+  private isDeclined(address: number): boolean {
+    const until = this.declined.get(address);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.declined.delete(address);
+    return false;
   }
 
   private bind(mac: string, address: number, hostname: string | null): void {

@@ -55,7 +55,13 @@ export class Firewall {
     }));
     this.defaults = { in: policy.defaultIn === 'allow', out: policy.defaultOut === 'allow' };
     this.forwards = new Set(policy.forwards.map((f) => `${f.protocol === 'tcp' ? PROTO_TCP : PROTO_UDP}|${ipToInt(f.guestAddress)}|${f.guestPort}`));
-    this.flows.clear(); // new rules judge every conversation afresh
+    // New rules judge every conversation afresh: one they would not let start now ends, the others go on (netd
+    // hands over the whole picture on any change anywhere, so forgetting them all would cut every connection).
+    for (const key of [...this.flows.keys()]) {
+      const [direction, ...tuple] = key.split('|');
+      const [protocol, src, , dst, port] = tuple.map(Number);
+      if (!this.permits(direction as Direction, protocol!, src!, dst!, port!)) this.flows.delete(key);
+    }
   }
 
   /** Whether a frame may leave a VM (`out`) or reach one (`in`). */
@@ -70,11 +76,15 @@ export class Firewall {
     const other = direction === 'in' ? 'out' : 'in';
     const at = this.now();
     if (this.alive(`${direction}|${key}`, ip.protocol, at) || this.alive(`${other}|${reverse}`, ip.protocol, at)) return true;
-    const peer = direction === 'in' ? ip.src : ip.dst;
-    const forwarded = direction === 'in' && this.forwards.has(`${ip.protocol}|${ip.dst}|${t.dstPort}`);
-    const ok = forwarded || this.decide(direction, ip.protocol, peer, t.dstPort);
+    const ok = this.permits(direction, ip.protocol, ip.src, ip.dst, t.dstPort);
     if (ok) this.remember(`${direction}|${key}`, at);
     return ok;
+  }
+
+  /** Whether a conversation may start: a port forward lets it in, else the rules and the default decide. */
+  private permits(direction: Direction, protocol: number, src: number, dst: number, port: number): boolean {
+    if (direction === 'in' && this.forwards.has(`${protocol}|${dst}|${port}`)) return true;
+    return this.decide(direction, protocol, direction === 'in' ? src : dst, port);
   }
 
   private decide(direction: Direction, protocol: number, peer: number, port: number): boolean {

@@ -19,9 +19,13 @@ interface PortState {
   groupTokens: number;
   refilledAt: number;
   addresses: Set<string>;
+  /** Entries this port holds in the MAC table. */
+  macs: number;
 }
 
 const MAC_AGE_MS = 300_000;
+/** MACs one port may hold in the table: plenty for a bridge in a guest; a guest cycling source MACs cannot grow it without bound. */
+const MAX_MACS_PER_PORT = 256;
 /** Group frames a port may send per second: far above ARP and DHCP, far below a storm. */
 const GROUP_FRAMES_PER_SECOND = 2000;
 const MIN_FRAME = ETH_HEADER;
@@ -50,7 +54,7 @@ export class VirtualSwitch {
 
   attach(port: SwitchPort): void {
     this.detach(port.id);
-    this.ports.set(port.id, { port, counters: { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 }, groupTokens: GROUP_FRAMES_PER_SECOND, refilledAt: this.now(), addresses: new Set() });
+    this.ports.set(port.id, { port, counters: { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 }, groupTokens: GROUP_FRAMES_PER_SECOND, refilledAt: this.now(), addresses: new Set(), macs: 0 });
   }
 
   detach(id: string): void {
@@ -102,7 +106,8 @@ export class VirtualSwitch {
     const src = macAt(frame, 6);
     const owner = this.table.get(src);
     if (from.port.mac !== null && src !== from.port.mac && [...this.ports.values()].some((p) => p !== from && p.port.mac === src)) return 'spoofed';
-    if (owner && owner.port !== from && owner.port.port.mac === src) return 'spoofed';
+    // Nor with one learnt on the port that was given it, nor one the network's own node (the gateway) speaks with.
+    if (owner && owner.port !== from && (owner.port.port.mac === src || (owner.port.port.mac === null && from.port.mac !== null))) return 'spoofed';
     if (isGroupMac(frame, 0) && !this.takeGroupToken(from)) return 'flood';
     if (from.port.mac !== null && !this.firewall.allows(frame, 'out')) return 'firewall';
     return null;
@@ -120,7 +125,14 @@ export class VirtualSwitch {
   }
 
   private learn(from: PortState, frame: Uint8Array): void {
-    this.table.set(macAt(frame, 6), { port: from, at: this.now() });
+    const mac = macAt(frame, 6);
+    const entry = this.table.get(mac);
+    if (entry?.port === from) entry.at = this.now();
+    else if (from.macs < MAX_MACS_PER_PORT || mac === from.port.mac) {
+      if (entry) entry.port.macs--;
+      this.table.set(mac, { port: from, at: this.now() });
+      from.macs++;
+    } // else: passed on but not learnt (frames for it are flooded); a port's own MAC is always learnt
     if (from.port.mac !== null && frame[12] === 0x08 && frame[13] === 0x00 && frame.length >= 34) {
       const src = `${frame[26]}.${frame[27]}.${frame[28]}.${frame[29]}`;
       if (src !== '0.0.0.0' && from.addresses.size < 8) from.addresses.add(src);

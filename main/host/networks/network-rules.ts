@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/requests.js';
 import type { NetworkSettings } from '../../api/networks.js';
-import { hostAddressOf, inSubnet, intToIp, ipToInt, parseCidr } from '../../net/ipv4.js';
+import { broadcastOf, hostAddressOf, inSubnet, intToIp, ipToInt, parseCidr } from '../../net/ipv4.js';
 
 /** The rules that tie a network's settings together, beyond each field's own; a breach names the field. */
 export function checkNetwork(s: NetworkSettings): void {
@@ -16,6 +16,8 @@ export function checkNetwork(s: NetworkSettings): void {
   if (!inside(d.first)) fail('dhcp.first', `${d.first} is not in ${s.subnet}`);
   if (!inside(d.last)) fail('dhcp.last', `${d.last} is not in ${s.subnet}`);
   if (ipToInt(d.first) > ipToInt(d.last)) fail('dhcp.last', 'the range ends before it starts');
+  if (ipToInt(d.first) === subnet.base) fail('dhcp.first', `${d.first} is the subnet's own address, which no host can have`);
+  if (ipToInt(d.last) === broadcastOf(subnet)) fail('dhcp.last', `${d.last} is the subnet's broadcast address, which no host can have`);
   if (ipToInt(d.first) <= ipToInt(host) && ipToInt(host) <= ipToInt(d.last)) fail('dhcp.first', `the range holds the host's own address ${host}`);
   if (d.gateway && !inside(d.gateway)) fail('dhcp.gateway', `${d.gateway} is not in ${s.subnet}`);
   if (s.forwards.length && s.kind === 'internal') fail('forwards', 'an internal network has no host side to forward from: use host-only or NAT');
