@@ -31,7 +31,7 @@ export class NetworkRuntime {
     const dhcp = new DhcpServer(s.dhcp, this.identity(), () => this.saveLeases());
     dhcp.restore(readLeases(config.leasesFile));
     this.uplink = s.kind === 'internal' ? null : new PasstUplink(this.uplinkConfig(), (f, mac) => this.fromUplink(f, mac));
-    this.gateway = new GatewayNode(this.gatewayConfig(), dhcp, (f) => this.switch.input('gateway', f), this.uplink);
+    this.gateway = new GatewayNode(this.gatewayConfig(), dhcp, (f) => this.switch.input('gateway', f, true), this.uplink);
     this.switch.attach(this.gateway);
   }
 

@@ -72,8 +72,12 @@ export class VirtualSwitch {
     return this.ports.get(id)?.counters ?? null;
   }
 
-  /** A frame a port sent into the switch. Guest ports pass the firewall's `out` check; the gateway does not. */
-  input(id: string, frame: Uint8Array): void {
+  /**
+   * A frame a port sent into the switch. Guest ports pass the firewall's `out` check; the gateway does not.
+   * `service`: the network's own answer (ARP, DHCP, ping of the gateway), which no rule blocks, or a network
+   * that denies what comes in could never hand out an address.
+   */
+  input(id: string, frame: Uint8Array, service = false): void {
     const from = this.ports.get(id);
     if (!from) return;
     const c = from.counters;
@@ -88,15 +92,15 @@ export class VirtualSwitch {
     this.learn(from, frame);
     this.capture?.write(frame);
     if (isGroupMac(frame, 0)) {
-      for (const to of this.ports.values()) if (to !== from) this.send(to, frame);
+      for (const to of this.ports.values()) if (to !== from) this.send(to, frame, service);
       return;
     }
     const dst = this.table.get(macAt(frame, 0));
     if (dst && this.now() - dst.at < MAC_AGE_MS) {
-      if (dst.port !== from) this.send(dst.port, frame);
+      if (dst.port !== from) this.send(dst.port, frame, service);
       return;
     }
-    for (const to of this.ports.values()) if (to !== from) this.send(to, frame); // unknown unicast: flood
+    for (const to of this.ports.values()) if (to !== from) this.send(to, frame, service); // unknown unicast: flood
   }
 
   /** Why a frame from this port is not passed on, or null. */
@@ -148,8 +152,8 @@ export class VirtualSwitch {
     return this.table.get(mac)?.port.port.id ?? null;
   }
 
-  private send(to: PortState, frame: Uint8Array): void {
-    if (to.port.mac !== null && !this.firewall.allows(frame, 'in')) {
+  private send(to: PortState, frame: Uint8Array, service = false): void {
+    if (!service && to.port.mac !== null && !this.firewall.allows(frame, 'in')) {
       this.drops.firewall++;
       to.counters.dropped++;
       return;

@@ -345,6 +345,20 @@ describe('VirtualSwitch drops', () => {
     expect(b.received).toHaveLength(1);
   });
 
+  it("lets the network's own answers (DHCP, ARP) through a deny-everything-inbound policy, but not the uplink's traffic", () => {
+    const policy: FirewallPolicy = { rules: [], defaultIn: 'deny', defaultOut: 'allow', forwards: [] };
+    const { sw, b } = setup({ policy });
+    const gw = new TestPort('gateway', null);
+    sw.attach(gw);
+    const host = ipToInt('10.0.2.1');
+    const offer = udpFrame(MAC_B, '02:6b:67:00:00:01', host, 0xffffffff, 67, 68, new Uint8Array(8));
+    sw.input(gw.id, offer, true); // the gateway node's DHCP server answering
+    expect(b.received).toHaveLength(1);
+    sw.input(gw.id, udpFrame(MAC_B, '02:6b:67:00:00:01', ipToInt('192.0.2.9'), ipToInt('10.0.2.11'), 80, 40000, new Uint8Array(8))); // from outside, unasked
+    expect(b.received).toHaveLength(1);
+    expect(sw.drops.firewall).toBe(1);
+  });
+
   it('captures each frame it accepts once, however many ports it goes to, and nothing it drops', async () => {
     const { sw, a, b } = setup();
     const file = path.join(tempDir('switch-capture'), 'net.pcap');
