@@ -26,8 +26,14 @@ interface PortState {
 const MAC_AGE_MS = 300_000;
 /** MACs one port may hold in the table: plenty for a bridge in a guest; a guest cycling source MACs cannot grow it without bound. */
 const MAX_MACS_PER_PORT = 256;
-/** Group frames a port may send per second: far above ARP and DHCP, far below a storm. */
-const GROUP_FRAMES_PER_SECOND = 2000;
+/**
+ * Storm control: the group frames (broadcast, multicast) a port may send, as a token bucket: GROUP_BURST at
+ * once, refilled at GROUP_FRAMES_PER_SECOND. Far above what ARP, DHCP and discovery protocols need; far below
+ * what floods an emulated NIC's receive ring (a burst of a few hundred made the test guest's NE2000 overrun
+ * and lose its own pings, 2000 a second in bursts drowned it).
+ */
+export const GROUP_FRAMES_PER_SECOND = 300;
+export const GROUP_BURST = 64;
 const MIN_FRAME = ETH_HEADER;
 
 /**
@@ -54,7 +60,7 @@ export class VirtualSwitch {
 
   attach(port: SwitchPort): void {
     this.detach(port.id);
-    this.ports.set(port.id, { port, counters: { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 }, groupTokens: GROUP_FRAMES_PER_SECOND, refilledAt: this.now(), addresses: new Set(), macs: 0 });
+    this.ports.set(port.id, { port, counters: { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 }, groupTokens: GROUP_BURST, refilledAt: this.now(), addresses: new Set(), macs: 0 });
   }
 
   detach(id: string): void {
@@ -119,11 +125,9 @@ export class VirtualSwitch {
 
   private takeGroupToken(st: PortState): boolean {
     const at = this.now();
-    if (at - st.refilledAt >= 1000) {
-      st.groupTokens = GROUP_FRAMES_PER_SECOND;
-      st.refilledAt = at;
-    }
-    if (st.groupTokens <= 0) return false;
+    st.groupTokens = Math.min(GROUP_BURST, st.groupTokens + ((at - st.refilledAt) * GROUP_FRAMES_PER_SECOND) / 1000);
+    st.refilledAt = at;
+    if (st.groupTokens < 1) return false;
     st.groupTokens--;
     return true;
   }

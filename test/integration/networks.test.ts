@@ -8,6 +8,8 @@ import { testGuest, testGuestMissing, type TestGuest } from '../helpers/guest.js
 import { startHost, type Harness } from '../helpers/host-harness.js';
 import { announceSkip } from '../helpers/peers.js';
 import { framesOf } from '../helpers/pcap.js';
+import { createConnection } from 'node:net';
+import { encodeFrame } from '../../main/net/stream-framing.js';
 
 /**
  * Virtual networks with real guests: the test guest's own ping, wget, httpd, nc and udhcpc across netd, as
@@ -97,6 +99,70 @@ describe.skipIf(!guest)('virtual networks with the test guest', () => {
     for (const vm of [a, b]) await h.call('vm.turnOff', { id: vm.id });
   }, 600_000);
 
+  it('three NICs on one guest keep their addresses across save and restore, and a cable moves while it runs', async () => {
+    await network('Front', 'internal', { subnet: '192.168.160.0/24' });
+    await network('Back', 'internal', { subnet: '192.168.161.0/24' });
+    const macs = [randomTestMac(), randomTestMac(), randomTestMac()];
+    const multi = await h.create({
+      name: 'Multi',
+      memoryMiB: 96,
+      osPreset: 'linux32',
+      kernel: { kernel: guest!.kernel, initrd: guest!.initrd, append: guest!.cmdline },
+      nics: [{ model: 'ne2k', mac: macs[0], network: 'Front' }, { model: 'ne2k', mac: macs[1], network: 'Back' }, { model: 'ne2k', mac: macs[2], network: null }],
+    });
+    await h.call('vm.start', { id: multi.id });
+    await h.waitSerial(multi.id, PROMPT);
+    const peer = await guestOn('Back Peer', 'Back');
+    expect(await h.run(multi.id, 'cat /sys/class/net/eth0/address /sys/class/net/eth1/address /sys/class/net/eth2/address')).toBe(`${macs.join('\n')}\n`);
+    await h.run(multi.id, 'ip link set eth1 up && ip addr add 192.168.161.5/24 dev eth1');
+    await ipUp(peer, '192.168.161.6/24');
+    expect(await h.run(multi.id, 'ping -c 2 -W 5 192.168.161.6')).toMatch(/2 packets received/);
+    await h.call('vm.save', { id: multi.id });
+    await h.call('vm.start', { id: multi.id });
+    expect(await h.run(multi.id, 'cat /sys/class/net/eth1/address; ping -c 2 -W 5 192.168.161.6')).toMatch(new RegExp(`^${macs[1]}[\\s\\S]*2 packets received`));
+    // The cable of NIC 2 moves to Front while the guest runs: Back's peer is out of reach, and back again.
+    const moved = [...multi.settings.nics];
+    moved[1] = { ...moved[1]!, network: 'Front' };
+    await h.call('vm.update', { id: multi.id, settings: { nics: moved } });
+    expect(await h.run(multi.id, 'ping -c 2 -W 2 192.168.161.6')).toMatch(/0 packets received/);
+    moved[1] = { ...moved[1]!, network: 'Back' };
+    await h.call('vm.update', { id: multi.id, settings: { nics: moved } });
+    expect(await h.run(multi.id, 'ping -c 2 -W 5 192.168.161.6')).toMatch(/[12] packets received/);
+    await expect(h.call('vm.update', { id: multi.id, settings: { nics: moved.slice(0, 2) } })).rejects.toThrow(/running/);
+    for (const vm of [multi, peer]) await h.call('vm.turnOff', { id: vm.id });
+  }, 600_000);
+
+  it('a NIC that sends garbage, giant frames and a broadcast storm is dropped and counted while its neighbours go on', async () => {
+    await network('Rough', 'internal', { subnet: '192.168.170.0/24' });
+    const a = await guestOn('Rough A', 'Rough');
+    const b = await guestOn('Rough B', 'Rough');
+    const rogueMac = randomTestMac();
+    const rogue = await h.create({ name: 'Rogue', memoryMiB: 32, osPreset: 'other', nics: [{ model: 'ne2k', mac: rogueMac, network: 'Rough' }] });
+    await ipUp(a, '192.168.170.11/24');
+    await ipUp(b, '192.168.170.12/24');
+    // The rogue NIC is this test: it dials netd as the VM's engine would, then misbehaves.
+    const link = await dialNetd(h.service.nets.socketPath, `${rogue.id}/0`, rogueMac);
+    const flood = setInterval(() => {
+      for (let i = 0; i < 400; i++) link.send(broadcastFrame(rogueMac, 100));
+      link.send(new Uint8Array(5)); // shorter than an Ethernet header
+      link.send(broadcastFrame(rogueMac, 9000)); // over the MTU
+      link.send(broadcastFrame(a.settings.nics[0]!.mac, 100)); // someone else's address
+    }, 50);
+    try {
+      expect(await h.run(a.id, 'ping -c 5 -W 5 192.168.170.12')).toMatch(/5 packets received/);
+    } finally {
+      clearInterval(flood);
+      link.close();
+    }
+    const info = await h.call<NetworkInfo>('net.get', { name: 'Rough' });
+    expect(info.drops).toMatchObject({ malformed: expect.any(Number), oversized: expect.any(Number) });
+    expect(info.drops.malformed).toBeGreaterThan(0);
+    expect(info.drops.oversized).toBeGreaterThan(0);
+    expect(info.drops.flood).toBeGreaterThan(0);
+    expect(info.drops.spoofed).toBeGreaterThan(0);
+    for (const vm of [a, b]) await h.call('vm.turnOff', { id: vm.id });
+  }, 600_000);
+
   describe.skipIf(passtMissing)('with the host', () => {
     let web: Server;
     let port: number;
@@ -141,6 +207,27 @@ describe.skipIf(!guest)('virtual networks with the test guest', () => {
     }, 600_000);
   });
 });
+
+/** A raw NIC link to netd, as an engine makes one (stream framing, hello first). */
+async function dialNetd(socketPath: string, portId: string, mac: string): Promise<{ send: (f: Uint8Array) => void; close: () => void }> {
+  const socket = createConnection(socketPath);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => {});
+  const send = (f: Uint8Array) => {
+    if (socket.writableLength < 8 * 1024 * 1024) socket.write(encodeFrame(f));
+  };
+  send(new TextEncoder().encode(JSON.stringify({ portId, mac })));
+  return { send, close: () => socket.destroy() };
+}
+
+function broadcastFrame(src: string, payload: number): Uint8Array {
+  const f = new Uint8Array(14 + payload);
+  f.fill(0xff, 0, 6);
+  f.set(src.split(':').map((x) => parseInt(x, 16)), 6);
+  f[12] = 0x88; // a local experimental EtherType: nobody's protocol
+  f[13] = 0xb5;
+  return f;
+}
 
 function randomTestMac(): string {
   return `02:6b:61:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
