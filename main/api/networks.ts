@@ -196,7 +196,10 @@ const byName = z.object({ name: networkName }).strict();
 export const networkRequestSchemas = {
   'net.list': z.object({}).strict(),
   'net.get': byName,
-  'net.create': z.object({ settings: NetworkSettingsFields.partial().strict().extend({ name: networkName, kind: z.enum(NETWORK_KINDS) }) }).strict(),
+  /** What is not said comes from the kind's defaults; DHCP may be given in part (`{ enabled, first, last }`). */
+  'net.create': z
+    .object({ settings: NetworkSettingsFields.partial().strict().extend({ name: networkName, kind: z.enum(NETWORK_KINDS), dhcp: DhcpSchema.partial().strict().optional() }) })
+    .strict(),
   'net.update': z.object({ name: networkName, settings: NetworkSettingsFields.omit({ name: true }).partial().strict() }).strict(),
   'net.delete': byName,
   'net.leases': byName,

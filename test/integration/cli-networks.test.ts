@@ -134,7 +134,7 @@ describe('kaso net and kaso vm nic (the command line)', () => {
   });
 
   it('puts NICs on two VMs, shows them on the network and in the VM, and refuses a 5th NIC and a MAC in use', async () => {
-    ok('vm', 'create', 'Alpha');
+    ok('vm', 'create', 'Alpha', '--engine', 'qemu'); // four NICs: the embedded engine has three
     ok('vm', 'create', 'Beta');
     expect(ok('vm', 'nic', 'Alpha', 'add', '--network', 'lab')).toMatch(/^Added NIC 1 to "Alpha": ne2k 02:6b:61(:[0-9a-f]{2}){3} on Lab\n$/);
     const beta = json<Nic>('vm', 'nic', 'Beta', 'add', '--network', 'Lab', '--mac', '02-6B-61-AA-BB-CC', '--model', 'virtio');
@@ -151,6 +151,7 @@ describe('kaso net and kaso vm nic (the command line)', () => {
       refused(2, /^kaso: "Alpha" already has 4 NICs, the most a VM can have/, 'vm', 'nic', 'Alpha', 'add'),
       refused(2, /^kaso: --mac: 02:6b:61:aa:bb:cc is already the address of a NIC of "Beta"/, 'vm', 'nic', 'Alpha', 'set', '4', '--mac', '02:6b:61:aa:bb:cc'),
       refused(2, /^kaso: --network: there is no virtual network named "Nope"/, 'vm', 'nic', 'Beta', 'add', '--network', 'Nope'),
+      refused(2, /^kaso: NIC 1: the embedded engine has virtio-net for a single adapter only/, 'vm', 'nic', 'Beta', 'add'),
       refused(2, /^kaso: --mac: "03:00:00:00:00:01": a NIC needs a unicast MAC address/, 'vm', 'nic', 'Beta', 'add', '--mac', '03:00:00:00:00:01'),
       refused(2, /^kaso: set: there is no NIC 5 \(there are 4 NICs\)/, 'vm', 'nic', 'Alpha', 'set', '5', '--network', 'Lab'),
       refused(2, /^kaso: no virtual machine named "Gamma"/, 'vm', 'nic', 'Gamma', 'list'),

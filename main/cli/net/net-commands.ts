@@ -2,7 +2,6 @@ import { Argument, Command, Option } from 'commander';
 import path from 'node:path';
 import { NETWORK_KINDS, type NetworkKind, type NetworkResults, type NetworkSettings } from '../../api/networks.js';
 import { ApiError, type RequestInput } from '../../api/requests.js';
-import { defaultNetworkSettings, freeSubnet } from '../../host/networks/network-defaults.js';
 import { runAction } from '../command-runner.js';
 import { HostClient } from '../host/host-client.js';
 import {
@@ -87,12 +86,7 @@ export function createCommand(): Command {
         if (o.mtu) settings.mtu = wholeNumber(o.mtu, '--mtu', 576, 9000);
         const range = typeof o.dhcp === 'string' && o.dhcp.toLowerCase() !== 'on' ? dhcpRange(o.dhcp) : null;
         const client = await HostClient.connect();
-        if (o.dhcp !== undefined) {
-          // The host fills in what is not said; DHCP is one setting, so it is said whole, from the kind's defaults.
-          settings.subnet ??= freeSubnet(o.kind, (await call(client, 'net.list', {})).map((n) => n.settings.subnet));
-          const base = defaultNetworkSettings(name, o.kind, settings.subnet).dhcp;
-          settings.dhcp = { ...base, ...range, enabled: o.dhcp !== false };
-        }
+        if (o.dhcp !== undefined) settings.dhcp = { ...range, enabled: o.dhcp !== false }; // the host fills in the rest
         const net = await call(client, 'net.create', { settings });
         ctx.print(net, () => [`Created ${net.settings.kind} network "${net.settings.name}" on ${net.settings.subnet}`, ...showLines(net).slice(1)]);
       }),

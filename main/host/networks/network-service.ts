@@ -106,7 +106,7 @@ export class NetworkService {
     'net.create': async ({ settings }) => {
       const subnet = settings.subnet ?? freeSubnet(settings.kind, this.networks.list().map((n) => n.subnet));
       const base = defaultNetworkSettings(settings.name, settings.kind, subnet);
-      const dhcp = settings.dhcp ?? (settings.subnet ? { ...base.dhcp, ...defaultRange(subnet) } : base.dhcp);
+      const dhcp = { ...base.dhcp, ...(settings.subnet ? defaultRange(subnet) : {}), ...settings.dhcp };
       const created = await this.networks.create({ ...base, ...settings, subnet, dhcp } as NetworkSettings);
       await this.sync();
       return this.info(created.name);

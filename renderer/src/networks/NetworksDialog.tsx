@@ -8,10 +8,9 @@ import { fieldMessage, sentence } from '../state/errors.js';
 import { useNotices } from '../state/notices.js';
 import { DeleteNetworkDialog } from './DeleteNetworkDialog.js';
 import { DiscardChangesDialog } from './DiscardChangesDialog.js';
-import { sameDraft, toDraft } from './draft.js';
 import { NetworkEditor } from './NetworkEditor.js';
 import { NetworkList } from './NetworkList.js';
-import { NewNetworkDialog, type DhcpWish } from './NewNetworkDialog.js';
+import { NewNetworkDialog } from './NewNetworkDialog.js';
 import { tabOfField, type NetworkTab } from './tabs.js';
 import { useNetworkEdits } from './use-network-edits.js';
 import { useNetworks } from './use-networks.js';
@@ -36,16 +35,11 @@ export function NetworksDialog({ onClose }: { onClose: () => void }) {
 
   const close = () => (edits.modifiedNames.length ? setSub({ kind: 'discard' }) : onClose());
 
-  const created = (made: NetworkInfo, wish: DhcpWish) => {
+  const created = (made: NetworkInfo) => {
     setSub(null);
     nets.put(made);
     setWanted(made.settings.name);
     push('info', t('net.created', { name: made.settings.name }));
-    // The host chose the DHCP defaults; what the person asked for on top of them goes as an edit.
-    const draft = toDraft(made.settings);
-    const dhcp = { ...draft.dhcp, enabled: wish.enabled, first: wish.first.trim() || draft.dhcp.first, last: wish.last.trim() || draft.dhcp.last };
-    if (sameDraft({ ...draft, dhcp }, draft)) return;
-    void edits.apply(made.settings.name, { base: made.settings, draft: { ...draft, dhcp } });
   };
 
   const deleted = (result: { name: string; disconnected: string[] }) => {

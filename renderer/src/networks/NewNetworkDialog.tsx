@@ -18,7 +18,7 @@ export interface DhcpWish {
 
 interface NewNetworkDialogProps {
   takenNames: string[];
-  onCreated: (info: NetworkInfo, dhcp: DhcpWish) => void;
+  onCreated: (info: NetworkInfo) => void;
   onCancel: () => void;
 }
 
@@ -39,8 +39,10 @@ export function NewNetworkDialog({ takenNames, onCreated, onCancel }: NewNetwork
     const trimmed = name.trim();
     if (!trimmed) return setError({ code: 'INVALID_INPUT', field: 'name', message: t('net.new.nameRequired') });
     if (takenNames.some((n) => n.toLowerCase() === trimmed.toLowerCase())) return setError({ code: 'INVALID_INPUT', field: 'name', message: t('net.new.nameTaken', { name: trimmed }) });
-    const settings = { name: trimmed, kind, ...(subnet.trim() ? { subnet: subnet.trim() } : {}) };
-    void run(() => client.request('net.create', { settings }), (info) => onCreated(info, dhcp));
+    // What is left empty the host fills in from the kind's defaults (the subnet, the DHCP range).
+    const range = { ...(dhcp.first.trim() ? { first: dhcp.first.trim() } : {}), ...(dhcp.last.trim() ? { last: dhcp.last.trim() } : {}) };
+    const settings = { name: trimmed, kind, ...(subnet.trim() ? { subnet: subnet.trim() } : {}), dhcp: { enabled: dhcp.enabled, ...range } };
+    void run(() => client.request('net.create', { settings }), onCreated);
   };
 
   const footer = (
