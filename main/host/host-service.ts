@@ -30,6 +30,7 @@ import { exportVm } from './import/export-vm.js';
 import { importVm } from './import/import-vm.js';
 import { NetworkService } from './networks/network-service.js';
 import { onlyCablesMove } from './networks/nic-changes.js';
+import { importedNics, unclashMacs } from './networks/imported-nics.js';
 
 const VERSION = productVersion();
 const THUMBNAIL_EVERY_MS = 3000;
@@ -157,7 +158,11 @@ export class HostService extends EventEmitter<{
     },
     'vm.start': async ({ id }) => this.start(id),
     'vm.import': async ({ path: file, name }) => {
-      const { record, warnings } = await importVm(this.library, file, name);
+      const owner = (mac: string) => this.library.list().find((r) => r.file.settings.nics.some((n) => n.mac === mac))?.file.settings.name ?? null;
+      const imported = await importVm(this.library, file, (foreign) => importedNics(foreign, this.nets.networks, owner), name);
+      // A Kaso VM brought back beside its original would share its NICs' addresses: those get new ones.
+      const { record, warnings: clashes } = await unclashMacs(this.library, imported.record);
+      const warnings = [...imported.warnings, ...clashes];
       this.live.set(record.id, this.initialLive(record));
       this.changed(record);
       return { vm: this.details(record), warnings };

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { ApiError } from '../../api/requests.js';
 import { IDE_SLOTS, MEMORY_LIMITS_MIB, PRESETS, type Drive, type VmSettings } from '../../api/vm-settings.js';
 import type { VmLibrary, VmRecord } from '../vm-library.js';
-import { parseVmc, pathCandidates, VmcError, type VmcPath } from './vmc.js';
+import type { Nic } from '../../api/networks.js';
+import { parseVmc, pathCandidates, VmcError, type VmcNic, type VmcPath } from './vmc.js';
+
+/** Turns a machine's foreign NICs into Kaso's (main/host/networks/imported-nics.ts). */
+export type NicsFor = (foreign: VmcNic[]) => { nics: Nic[]; warnings: string[] };
 
 export interface Imported {
   record: VmRecord;
@@ -15,13 +19,13 @@ export interface Imported {
  * Brings a machine into the library: a Virtual PC / Virtual Server `.vmc` (its VHDs are used where they
  * are), or a Kaso VM folder or `.kaso.json` (an export, a copy), registered where it is.
  */
-export async function importVm(library: VmLibrary, file: string, name?: string): Promise<Imported> {
+export async function importVm(library: VmLibrary, file: string, nicsFor: NicsFor, name?: string): Promise<Imported> {
   const full = path.resolve(file);
   const st = await fs.stat(full).catch(() => null);
   if (!st) throw new ApiError('INVALID_INPUT', `path: ${full} does not exist`, 'path');
   if (st.isDirectory()) return { record: await library.adopt(await kasoFileIn(full), name), warnings: [] };
   if (full.endsWith('.kaso.json')) return { record: await library.adopt(full, name), warnings: [] };
-  if (full.toLowerCase().endsWith('.vmc')) return fromVmc(library, full, name);
+  if (full.toLowerCase().endsWith('.vmc')) return fromVmc(library, full, nicsFor, name);
   throw new ApiError('INVALID_INPUT', `path: ${full} is neither a .vmc file nor a Kaso VM folder`, 'path');
 }
 
@@ -32,7 +36,7 @@ async function kasoFileIn(folder: string): Promise<string> {
   return path.join(folder, files[0]!);
 }
 
-async function fromVmc(library: VmLibrary, file: string, name?: string): Promise<Imported> {
+async function fromVmc(library: VmLibrary, file: string, nicsFor: NicsFor, name?: string): Promise<Imported> {
   let m;
   try {
     m = parseVmc(await fs.readFile(file), path.basename(file));
@@ -64,10 +68,10 @@ async function fromVmc(library: VmLibrary, file: string, name?: string): Promise
     warnings.push(`${memoryMiB} MiB of memory is outside what the embedded engine offers; set to ${Math.min(limits.max, Math.max(limits.min, memoryMiB))} MiB.`);
     memoryMiB = Math.min(limits.max, Math.max(limits.min, memoryMiB));
   }
-  const nics = m.nics.map((n, i) => `NIC ${i + 1}: ${n.mac ?? 'no address'}${n.network ? ` on "${n.network}"` : ''}`);
-  if (nics.length > 0) warnings.push(`Kaso's virtual networks are not built yet: the network adapters (${nics.join('; ')}) are kept in the notes.`);
-  const notes = [m.notes, nics.length ? `Imported from ${file}. ${nics.join('. ')}.` : `Imported from ${file}.`].filter(Boolean).join('\n\n');
+  const adapters = nicsFor(m.nics);
+  warnings.push(...adapters.warnings);
+  const notes = [m.notes, `Imported from ${file}.`].filter(Boolean).join('\n\n');
   const floppy = m.floppy ? found(m.floppy) : null;
-  const record = await library.create({ name: name ?? m.name, osPreset: 'other', engine: 'v86', memoryMiB, ide, floppy, undoDisks: m.undoDisks, notes, bootOrder: ['cd', 'disk', 'floppy'] });
+  const record = await library.create({ name: name ?? m.name, osPreset: 'other', engine: 'v86', memoryMiB, ide, floppy, undoDisks: m.undoDisks, notes, nics: adapters.nics, bootOrder: ['cd', 'disk', 'floppy'] });
   return { record, warnings };
 }
