@@ -12,3 +12,15 @@ export function formatBytes(bytes: number): string {
   }
   return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }
+
+/** A duration as people read it, the two largest units: "1 d", "12 h", "1 h 30 min", "45 s". */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(seconds));
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n) parts.push(`${n} ${unit}`);
+  }
+  return parts.slice(0, 2).join(' ') || '0 s';
+}

@@ -4,6 +4,7 @@ import { forkProcess, type ChildHandle } from '../../native-shims/fork.js';
 import type { ConsoleFromVm } from '../api/console.js';
 import type { ComPort } from '../api/vm-settings.js';
 import type { EngineBootConfig, EngineReplyValue, EngineRequest, EngineToHost, HostToEngine } from '../engine/protocol.js';
+import { PendingReplies } from './pending-replies.js';
 import { SerialPort } from './serial-port.js';
 
 const ENGINE_MAIN = fileURLToPath(new URL('../engine/engine-main.js', import.meta.url));
@@ -30,8 +31,7 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
   cpuPercent: number | null = null;
   rssMiB: number | null = null;
   readonly serial: [SerialPort | null, SerialPort | null];
-  private readonly replies = new Map<number, { resolve: (v: EngineReplyValue) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  private nextId = 1;
+  private readonly replies = new PendingReplies<EngineReplyValue>();
   private ending: { how: 'off' | 'saved'; detail: string } | null = null;
   private fatal: string | null = null;
   private exited = false;
@@ -87,15 +87,7 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
 
   request(what: EngineRequest, timeoutMs = REQUEST_TIMEOUT_MS): Promise<EngineReplyValue> {
     if (this.exited) return Promise.reject(new Error('the VM is not running'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.replies.delete(id);
-        reject(new Error(`the engine did not answer a ${what.kind} request`));
-      }, timeoutMs);
-      this.replies.set(id, { resolve, reject, timer });
-      this.send({ t: 'request', id, what });
-    });
+    return this.replies.ask(timeoutMs, `the engine did not answer a ${what.kind} request`, (id) => this.send({ t: 'request', id, what }));
   }
 
   /** Ends the process at once; with a reason, the VM is marked crashed with it. */
@@ -129,15 +121,8 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
       case 'serial-out':
         this.serial[m.port - 1]?.fromGuest(m.data);
         return;
-      case 'reply': {
-        const r = this.replies.get(m.id);
-        if (!r) return;
-        this.replies.delete(m.id);
-        clearTimeout(r.timer);
-        if (m.error) r.reject(new Error(m.error));
-        else r.resolve(m.value!);
-        return;
-      }
+      case 'reply':
+        return this.replies.settle(m.id, m.error, m.value!);
       case 'warning':
         this.emit('warning', m.message);
         return;
@@ -155,11 +140,7 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
 
   private onExit(code: number | null, signal: string | null): void {
     this.exited = true;
-    for (const r of this.replies.values()) {
-      clearTimeout(r.timer);
-      r.reject(new Error('the engine process ended'));
-    }
-    this.replies.clear();
+    this.replies.failAll('the engine process ended');
     void Promise.all(this.serial.map((s) => s?.close()));
     if (this.ending) {
       this.emit('ended', this.ending.how, this.ending.detail);

@@ -1,5 +1,5 @@
 import { NETWORK_KIND_TEXT, type Lease, type NetworkInfo, type Nic } from '../../api/networks.js';
-import { formatBytes } from '../../api/units.js';
+import { formatBytes, formatDuration } from '../../api/units.js';
 import { formatForward, formatRule } from './net-flags.js';
 
 /** Columns padded to their widest cell; the last column is not padded (it may be long). */
@@ -18,18 +18,6 @@ export function nicText(n: Nic): string {
 export function nicDetailLines(nics: readonly Nic[]): string[] {
   if (nics.length === 0) return [`${'NICs:'.padEnd(15)}none`];
   return nics.map((n, i) => `${`NIC ${i + 1}:`.padEnd(15)}${nicText(n)}`);
-}
-
-/** "1 d", "12 h", "1 h 30 min", "45 s". */
-export function duration(seconds: number): string {
-  const parts: string[] = [];
-  let rest = Math.max(0, Math.round(seconds));
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n) parts.push(`${n} ${unit}`);
-  }
-  return parts.slice(0, 2).join(' ') || '0 s';
 }
 
 export function dhcpText(n: NetworkInfo): string {
@@ -61,7 +49,7 @@ export function leaseLines(leases: Lease[], now = Date.now()): string[] {
 function expires(iso: string, now: number): string {
   const left = (Date.parse(iso) - now) / 1000;
   const when = iso.slice(0, 19).replace('T', ' ');
-  return left > 0 ? `${when} (in ${duration(left)})` : `${when} (expired)`;
+  return left > 0 ? `${when} (in ${formatDuration(left)})` : `${when} (expired)`;
 }
 
 const label = (s: string) => `${s}:`.padEnd(15);
@@ -79,7 +67,7 @@ export function showLines(n: NetworkInfo, now = Date.now()): string[] {
     `${label('Subnet')}${s.subnet}`,
     `${label('Host address')}${s.kind === 'internal' ? 'none (the host is not on an internal network)' : `${n.hostAddress} (the guests' gateway to this computer)`}`,
     `${label('MTU')}${s.mtu}`,
-    `${label('DHCP')}${d.enabled ? `on, ${d.first} to ${d.last}, leases of ${duration(d.leaseSeconds)}` : 'off'}`,
+    `${label('DHCP')}${d.enabled ? `on, ${d.first} to ${d.last}, leases of ${formatDuration(d.leaseSeconds)}` : 'off'}`,
   ];
   if (d.enabled) lines.push(`${' '.repeat(15)}gateway ${d.gateway ?? 'none'}, DNS ${d.dns.length ? d.dns.join(', ') : 'none'}`);
   lines.push(`${label('Firewall')}in: ${s.defaultIn} unless a rule says otherwise; out: ${s.defaultOut} unless a rule says otherwise`);

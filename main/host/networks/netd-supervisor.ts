@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { forkProcess, type ChildHandle } from '../../../native-shims/fork.js';
+import { PendingReplies } from '../pending-replies.js';
 import type { HostToNetd, NetdToHost, NetworkStatus } from '../../net/netd-protocol.js';
 
 const NETD_MAIN = fileURLToPath(new URL('../../net/netd-main.js', import.meta.url));
@@ -20,8 +21,7 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; do
   private config: Configure | null = null;
   private restarts = 0;
   private stopped = false;
-  private nextId = 1;
-  private readonly replies = new Map<number, { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly replies = new PendingReplies<void>();
   readonly status = new Map<string, NetworkStatus>();
   readyAt: number | null = null;
 
@@ -39,15 +39,7 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; do
 
   async capture(network: string, file: string | null): Promise<void> {
     await this.ensure();
-    const id = this.nextId++;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.replies.delete(id);
-        reject(new Error('the network process did not answer'));
-      }, REQUEST_TIMEOUT_MS);
-      this.replies.set(id, { resolve, reject, timer });
-      this.child!.send({ t: 'capture', network, file, id } satisfies HostToNetd);
-    });
+    await this.replies.ask(REQUEST_TIMEOUT_MS, 'the network process did not answer', (id) => this.child!.send({ t: 'capture', network, file, id } satisfies HostToNetd));
   }
 
   /** Ends netd and keeps it down (the host is stopping, or a benchmark puts a bare wire in its place). */
@@ -86,15 +78,8 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; do
         for (const name of this.status.keys()) if (!m.networks.some((n) => n.name === name)) this.status.delete(name);
         this.emit('status', m.networks);
         return;
-      case 'reply': {
-        const r = this.replies.get(m.id);
-        if (!r) return;
-        this.replies.delete(m.id);
-        clearTimeout(r.timer);
-        if (m.error) r.reject(new Error(m.error));
-        else r.resolve();
-        return;
-      }
+      case 'reply':
+        return this.replies.settle(m.id, m.error, undefined);
       case 'warning':
         this.emit('warning', m.message);
         return;
@@ -107,11 +92,7 @@ export class NetdSupervisor extends EventEmitter<{ status: [NetworkStatus[]]; do
     if (this.child !== child) return;
     this.child = null;
     this.readyAt = null;
-    for (const r of this.replies.values()) {
-      clearTimeout(r.timer);
-      r.reject(new Error('the network process ended'));
-    }
-    this.replies.clear();
+    this.replies.failAll('the network process ended');
     this.status.clear(); // nothing is linked while netd is away
     this.emit('down');
     if (this.stopped) return;
