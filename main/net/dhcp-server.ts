@@ -51,13 +51,14 @@ export class DhcpServer {
 
   constructor(
     private config: Dhcp,
-    private readonly me: DhcpIdentity,
+    private me: DhcpIdentity,
     private readonly onLeasesChanged: () => void,
     private readonly now: () => number = Date.now,
   ) {}
 
-  reconfigure(config: Dhcp): void {
+  reconfigure(config: Dhcp, me: DhcpIdentity): void {
     this.config = config;
+    this.me = me;
   }
 
   /** Leases as saved; expired ones are kept (a returning MAC gets its old address back while it is free). */

@@ -37,9 +37,12 @@ function configure(msg: Extract<HostToNetd, { t: 'configure' }>): Promise<void> 
 }
 
 function applyNetworks(configs: NetworkRuntimeConfig[]): void {
-  const wanted = new Set(configs.map((c) => c.settings.name));
+  const renumbered = new Set<string>();
   for (const [name, rt] of networks) {
-    if (wanted.has(name) && rt.kind === configs.find((c) => c.settings.name === name)!.settings.kind) continue;
+    const next = configs.find((c) => c.settings.name === name)?.settings;
+    // A new kind or subnet is a new network behind the same name: built afresh (its NICs are placed again).
+    if (next && next.kind === rt.kind && next.subnet === rt.subnet) continue;
+    if (next && next.subnet !== rt.subnet) renumbered.add(name);
     for (const l of links.values()) if (l.network === name) l.network = null;
     void rt.close();
     networks.delete(name);
@@ -47,7 +50,7 @@ function applyNetworks(configs: NetworkRuntimeConfig[]): void {
   for (const c of configs) {
     const rt = networks.get(c.settings.name);
     if (rt) rt.reconfigure(c);
-    else networks.set(c.settings.name, new NetworkRuntime(c, reportSoon));
+    else networks.set(c.settings.name, new NetworkRuntime(c, reportSoon, !renumbered.has(c.settings.name)));
   }
 }
 

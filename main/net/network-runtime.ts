@@ -20,16 +20,21 @@ export class NetworkRuntime {
   private leasesDirty: Promise<void> = Promise.resolve();
   private captureFailed: string | null = null;
 
-  /** `onChange`: something the host shows changed at once (a lease), not just counters. */
+  /**
+   * `onChange`: something the host shows changed at once (a lease), not just counters. `keepLeases` false:
+   * the subnet is new, so the leases on file name addresses that no longer exist and are dropped.
+   */
   constructor(
     private config: NetworkRuntimeConfig,
     private readonly onChange: () => void = () => {},
+    keepLeases = true,
   ) {
     const s = config.settings;
     this.firewall = new Firewall(s);
     this.switch = new VirtualSwitch(s.mtu, this.firewall);
     const dhcp = new DhcpServer(s.dhcp, this.identity(), () => this.saveLeases());
-    dhcp.restore(readLeases(config.leasesFile));
+    if (keepLeases) dhcp.restore(readLeases(config.leasesFile));
+    else this.leasesDirty = writeLeases(config.leasesFile, []).catch(() => {});
     this.uplink = s.kind === 'internal' ? null : new PasstUplink(this.uplinkConfig(), (f, mac) => this.fromUplink(f, mac));
     this.gateway = new GatewayNode(this.gatewayConfig(), dhcp, (f) => this.switch.input('gateway', f, true), this.uplink);
     this.switch.attach(this.gateway);
@@ -43,12 +48,16 @@ export class NetworkRuntime {
     return this.config.settings.kind;
   }
 
+  get subnet(): string {
+    return this.config.settings.subnet;
+  }
+
   reconfigure(config: NetworkRuntimeConfig): void {
     this.config = config;
     const s = config.settings;
     this.firewall.update(s);
     this.switch.setMtu(s.mtu);
-    this.gateway.dhcp.reconfigure(s.dhcp);
+    this.gateway.dhcp.reconfigure(s.dhcp, this.identity());
     this.uplink?.reconfigure(this.uplinkConfig());
     this.gateway.reconfigure(this.gatewayConfig(), this.uplink);
   }

@@ -124,10 +124,12 @@ function config(c: Partial<Dhcp> = {}): Dhcp {
   return { enabled: true, first: '10.0.2.100', last: '10.0.2.199', leaseSeconds: LEASE_SECONDS, gateway: SERVER_IP, dns: [SERVER_IP, '9.9.9.9'], ...c };
 }
 
+const IDENTITY = { mac: SERVER_MAC, ip: ipToInt(SERVER_IP), subnet: parseCidr('10.0.2.0/24'), mtu: 1500 };
+
 function setup(c: Partial<Dhcp> = {}) {
   const clock = { t: Date.parse('2025-01-01T00:00:00Z') };
   let changes = 0;
-  const server = new DhcpServer(config(c), { mac: SERVER_MAC, ip: ipToInt(SERVER_IP), subnet: parseCidr('10.0.2.0/24'), mtu: 1500 }, () => changes++, () => clock.t);
+  const server = new DhcpServer(config(c), IDENTITY, () => changes++, () => clock.t);
   /** Sends a client's message; the reply as parsed, or null for silence. */
   const send = (m: ClientMessage): Reply | null => {
     const f = clientFrame(m);
@@ -337,7 +339,7 @@ describe('DhcpServer pool', () => {
     const { server, lease, send, clock } = setup({ first: '10.0.2.100', last: '10.0.2.101' });
     lease(MAC_A);
     lease(MAC_B);
-    server.reconfigure(config({ first: '10.0.2.101', last: '10.0.2.101' }));
+    server.reconfigure(config({ first: '10.0.2.101', last: '10.0.2.101' }), IDENTITY);
     clock.t += 2 * LEASE_SECONDS * 1000; // both leases expired; A's address is no longer in the range
     const offer = send({ type: DISCOVER, mac: MAC_C })!;
     expect(offer.yiaddr).toBe('10.0.2.101');
