@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Dhcp } from '../../main/api/networks.js';
 import { DhcpServer } from '../../main/net/dhcp-server.js';
-import { be16, be32, BROADCAST_MAC, checksum, macAt, macToBytes, parseIpv4, PROTO_UDP, put32, udpFrame } from '../../main/net/frame.js';
+import { be16, be32, BROADCAST_MAC, checksum, macAt, parseIpv4, PROTO_UDP, put32, udpFrame } from '../../main/net/frame.js';
 import { intToIp, ipToInt, parseCidr } from '../../main/net/ipv4.js';
+import { dhcpClientFrame, DHCP_MAGIC as MAGIC, type ClientMessage } from '../helpers/dhcp-client.js';
 
 const SERVER_MAC = '02:6b:67:12:34:56';
 const SERVER_IP = '10.0.2.1';
@@ -12,7 +13,6 @@ const MAC_B = '02:6b:61:00:00:0b';
 const MAC_C = '02:6b:61:00:00:0c';
 const MAC_D = '02:6b:61:00:00:0d';
 const LEASE_SECONDS = 3600;
-const MAGIC = 0x63825363;
 
 const DISCOVER = 1;
 const OFFER = 2;
@@ -23,42 +23,8 @@ const NAK = 6;
 const RELEASE = 7;
 const INFORM = 8;
 
-interface ClientMessage {
-  type: number;
-  mac: string;
-  xid?: number;
-  /** The client's own address (renewing, releasing, informing); 0.0.0.0 otherwise. */
-  ciaddr?: string;
-  requested?: string;
-  server?: string;
-  hostname?: string;
-}
-
-/** A DHCP client's message as a guest sends it: UDP 68 → 67, from its address or 0.0.0.0, to the server or broadcast. */
-function clientFrame(m: ClientMessage): Uint8Array {
-  const options: number[] = [53, 1, m.type];
-  if (m.requested) options.push(50, 4, ...ipBytes(m.requested));
-  if (m.server) options.push(54, 4, ...ipBytes(m.server));
-  if (m.hostname) options.push(12, m.hostname.length, ...new TextEncoder().encode(m.hostname));
-  options.push(55, 4, 1, 3, 6, 51); // parameter request list
-  options.push(255);
-  const body = new Uint8Array(236 + 4 + options.length);
-  body[0] = 1; // BOOTREQUEST
-  body[1] = 1; // Ethernet
-  body[2] = 6;
-  put32(body, 4, m.xid ?? 0x1234abcd);
-  put32(body, 12, m.ciaddr ? ipToInt(m.ciaddr) : 0);
-  body.set(macToBytes(m.mac), 28);
-  put32(body, 236, MAGIC);
-  body.set(options, 240);
-  const src = m.ciaddr ? ipToInt(m.ciaddr) : 0;
-  const dst = m.ciaddr ? ipToInt(m.server ?? SERVER_IP) : 0xffffffff;
-  return udpFrame(m.ciaddr ? SERVER_MAC : BROADCAST_MAC, m.mac, src, dst, 68, 67, body);
-}
-
-function ipBytes(ip: string): number[] {
-  return ip.split('.').map(Number);
-}
+/** A client's message to this test's server. */
+const clientFrame = (m: ClientMessage) => dhcpClientFrame(m, SERVER_MAC, SERVER_IP);
 
 interface Reply {
   dstMac: string;
@@ -119,6 +85,7 @@ function parseReply(f: Uint8Array): Reply {
 }
 
 const ip = (v: number[] | undefined) => (v ? v.join('.') : undefined);
+const ipBytes = (a: string) => a.split('.').map(Number);
 
 function config(c: Partial<Dhcp> = {}): Dhcp {
   return { enabled: true, first: '10.0.2.100', last: '10.0.2.199', leaseSeconds: LEASE_SECONDS, gateway: SERVER_IP, dns: [SERVER_IP, '9.9.9.9'], ...c };
