@@ -47,6 +47,11 @@ export function NetworkEditor({ info, draft, set, error, tab, onTab, onInfo }: N
           </span>
         )}
       </div>
+      {info.problem && (
+        <div className="banner banner-warning net-problem" role="status">
+          {info.problem}
+        </div>
+      )}
       {error && !field && <FieldError text={fieldMessage(error)} />}
       <EditorTabs tab={tab} onTab={onTab} errorTab={field ? tabOfField(field) : null} counts={{ firewall: draft.rules.length, forwards: draft.forwards.length, adapters: info.ports.length }} />
       <div className="net-panel" role="tabpanel" id="net-panel" aria-labelledby={`net-tab-${tab}`}>
