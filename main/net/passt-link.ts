@@ -24,6 +24,10 @@ export interface PasstOptions {
 
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
+/** What a host-only or NAT network says when there is no passt to run. */
+export const PASST_MISSING =
+  "passt is not installed, so nothing leaves this network for the host or the outside: install the passt package (Debian 13, Ubuntu 24.04, Fedora; Debian 12's is too old, run Kaso's scripts/build-passt) or set KASO_PASST to a passt binary";
+
 export class PasstLink {
   private child: ChildProcess | null = null;
   private stream: Duplex | null = null;

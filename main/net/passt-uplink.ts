@@ -1,7 +1,7 @@
 import type { PortForward } from '../api/networks.js';
 import type { Uplink } from './gateway-node.js';
 import { ipToInt } from './ipv4.js';
-import { PasstLink, type PasstOptions } from './passt-link.js';
+import { PASST_MISSING, PasstLink, type PasstOptions } from './passt-link.js';
 
 export interface UplinkConfig {
   binary: string | null;
@@ -55,7 +55,7 @@ export class PasstUplink implements Uplink {
     const existing = this.links.get(mac);
     if (existing && !existing.exited && existing.options.guestIp === ip) return existing;
     if (!this.config.binary) {
-      this.lastError = 'passt is not installed: host and outside traffic cannot leave this network (on Debian or Ubuntu: sudo apt install passt)';
+      this.lastError = PASST_MISSING;
       return null;
     }
     if (Date.now() - (this.failedAt.get(mac) ?? 0) < RESTART_PAUSE_MS) return null;

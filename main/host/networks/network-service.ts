@@ -11,6 +11,7 @@ import { defaultNetworkSettings, defaultRange, freeSubnet } from './network-defa
 import { NetworkLibrary } from './network-library.js';
 import { NetdSupervisor } from './netd-supervisor.js';
 import { findPasst } from './passt-binary.js';
+import { PASST_MISSING } from '../../net/passt-link.js';
 
 type NetRequest = keyof NetworkResults;
 type NetHandlers = { [N in NetRequest]: (input: RequestInput<N>) => Promise<NetworkResults[N]> };
@@ -92,7 +93,7 @@ export class NetworkService {
       leases: st?.leases ?? [],
       drops: st?.drops ?? { malformed: 0, oversized: 0, firewall: 0, flood: 0, spoofed: 0, noRoute: 0 },
       capture: st?.capture ?? null,
-      problem: st?.problem ?? (s.kind !== 'internal' && !this.passt ? 'passt is not installed, so nothing leaves this network for the host or the outside (on Debian or Ubuntu: sudo apt install passt)' : null),
+      problem: st?.problem ?? (s.kind !== 'internal' && !this.passt ? PASST_MISSING : null),
     };
   }
 
