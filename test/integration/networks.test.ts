@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkInfo } from '../../main/api/networks.js';
@@ -8,6 +8,7 @@ import { testGuest, testGuestMissing, type TestGuest } from '../helpers/guest.js
 import { startHost, type Harness } from '../helpers/host-harness.js';
 import { announceSkip } from '../helpers/peers.js';
 import { framesOf } from '../helpers/pcap.js';
+import { findPasst } from '../../main/host/networks/passt-binary.js';
 import { createConnection } from 'node:net';
 import { encodeFrame } from '../../main/net/stream-framing.js';
 
@@ -18,7 +19,8 @@ import { encodeFrame } from '../../main/net/stream-framing.js';
 const guest: TestGuest | null = await testGuest();
 announceSkip('virtual network tests', guest ? null : testGuestMissing());
 const PROMPT = /kaso-guest# /;
-const passtMissing = existsSync('/usr/bin/passt') ? null : 'passt is not installed (apt install passt)';
+// The passt the host will run (KASO_PASST, scripts/build-passt's, or one on PATH).
+const passtMissing = findPasst() ? null : 'no passt to run (scripts/install-prerequisites builds one with scripts/build-passt)';
 announceSkip('host-only and NAT network tests', passtMissing);
 
 describe.skipIf(!guest)('virtual networks with the test guest', () => {
