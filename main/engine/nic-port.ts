@@ -17,6 +17,7 @@ export class NicPort {
   private up = false;
   private attempts = 0;
   private closed = false;
+  private corked = false;
   private timer: NodeJS.Timeout | null = null;
   sent = 0;
   dropped = 0;
@@ -40,7 +41,16 @@ export class NicPort {
       this.dropped++;
       return;
     }
-    s.write(encodeFrame(frame));
+    if (!this.corked) {
+      // Frames the guest sends in one turn of the event loop go down in one write.
+      this.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        s.uncork();
+      });
+    }
+    s.write(encodeFrame(frame)); // a copy: the frame may be a view into guest memory
     this.sent++;
   }
 

@@ -35,6 +35,8 @@ export interface FirewallPolicy {
 export class Firewall {
   private rules: CompiledRule[] = [];
   private defaults = { in: true, out: true };
+  /** No rules and both defaults allow (a plain lab network): every frame passes without being read. */
+  private open = true;
   private forwards = new Set<string>();
   /** Conversations allowed so far, by where they were allowed: `in|` or `out|` and the packet's 5-tuple. */
   private readonly flows = new Map<string, number>();
@@ -54,6 +56,7 @@ export class Firewall {
       to: r.ports?.to ?? 65535,
     }));
     this.defaults = { in: policy.defaultIn === 'allow', out: policy.defaultOut === 'allow' };
+    this.open = this.rules.length === 0 && this.defaults.in && this.defaults.out;
     this.forwards = new Set(policy.forwards.map((f) => `${f.protocol === 'tcp' ? PROTO_TCP : PROTO_UDP}|${ipToInt(f.guestAddress)}|${f.guestPort}`));
     // New rules judge every conversation afresh: one they would not let start now ends, the others go on (netd
     // hands over the whole picture on any change anywhere, so forgetting them all would cut every connection).
@@ -66,7 +69,7 @@ export class Firewall {
 
   /** Whether a frame may leave a VM (`out`) or reach one (`in`). */
   allows(frame: Uint8Array, direction: Direction): boolean {
-    if (etherType(frame) === ETHERTYPE_ARP) return true;
+    if (this.open || etherType(frame) === ETHERTYPE_ARP) return true;
     const ip = parseIpv4(frame);
     if (!ip) return this.defaults[direction];
     const t = parseTransport(frame, ip);

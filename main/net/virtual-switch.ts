@@ -44,6 +44,8 @@ const MIN_FRAME = ETH_HEADER;
  */
 export class VirtualSwitch {
   private readonly ports = new Map<string, PortState>();
+  /** The MACs the library gave the attached ports: no other port may send with one. */
+  private readonly configured = new Set<string>();
   private readonly table = new Map<string, { port: PortState; at: number }>();
   readonly drops: DropCounters = { malformed: 0, oversized: 0, firewall: 0, flood: 0, spoofed: 0, noRoute: 0 };
   capture: PcapWriter | null = null;
@@ -60,6 +62,7 @@ export class VirtualSwitch {
 
   attach(port: SwitchPort): void {
     this.detach(port.id);
+    if (port.mac !== null) this.configured.add(port.mac);
     this.ports.set(port.id, { port, counters: { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, dropped: 0 }, groupTokens: GROUP_BURST, refilledAt: this.now(), addresses: new Set(), macs: 0 });
   }
 
@@ -67,6 +70,7 @@ export class VirtualSwitch {
     const st = this.ports.get(id);
     if (!st) return;
     this.ports.delete(id);
+    if (st.port.mac !== null) this.configured.delete(st.port.mac);
     for (const [mac, e] of this.table) if (e.port === st) this.table.delete(mac);
   }
 
@@ -115,7 +119,7 @@ export class VirtualSwitch {
     if (frame.length > this.mtu + ETH_HEADER + 4) return 'oversized'; // +4: room for a VLAN tag
     const src = macAt(frame, 6);
     const owner = this.table.get(src);
-    if (from.port.mac !== null && src !== from.port.mac && [...this.ports.values()].some((p) => p !== from && p.port.mac === src)) return 'spoofed';
+    if (from.port.mac !== null && src !== from.port.mac && this.configured.has(src)) return 'spoofed';
     // Nor with one learnt on the port that was given it, nor one the network's own node (the gateway) speaks with.
     if (owner && owner.port !== from && (owner.port.port.mac === src || (owner.port.port.mac === null && from.port.mac !== null))) return 'spoofed';
     if (isGroupMac(frame, 0) && !this.takeGroupToken(from)) return 'flood';

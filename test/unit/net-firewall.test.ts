@@ -142,10 +142,12 @@ describe('Firewall rules', () => {
     expect(reverse.allows(ipv6, 'out')).toBe(false);
   });
 
-  it('denies a TCP packet too short to hold its header, even where the default allows', () => {
-    const { fw } = firewall({});
+  it('denies a TCP packet too short to hold its header where any rule or default filters, and reads nothing on an open network', () => {
     const { frame } = ipv4Frame(OTHER_MAC, GUEST_MAC, ipToInt(WEB), ipToInt(GUEST), PROTO_TCP, 10);
-    expect(fw.allows(frame, 'in')).toBe(false);
+    const filtered = firewall({ defaultOut: 'deny' }).fw;
+    expect(filtered.allows(frame, 'in')).toBe(false);
+    // No rules, both defaults allow: a plain switch, which passes what it does not read.
+    expect(firewall({}).fw.allows(frame, 'in')).toBe(true);
   });
 });
 

@@ -76,8 +76,8 @@ export class V86Nics {
       if (!nic.portId) return; // a restored machine's NIC that no longer has a cable
       const id = i === 0 ? 0 : EXTRA_NE2K_INDEXES[i - 1]!; // v86 names a NIC's bus messages by its index
       const port = new NicPort(nic, (frame) => this.bus.send(`net${id}-receive`, frame));
-      // v86 hands out views into guest memory: the frame is copied before it leaves.
-      this.bus.register(`net${id}-send`, (frame) => port.send(frame.slice()), null);
+      // v86 hands out views into guest memory: NicPort.send copies the frame before v86 reuses it.
+      this.bus.register(`net${id}-send`, (frame) => port.send(frame), null);
       port.start();
       this.ports.push(port);
     });
