@@ -1,5 +1,5 @@
 import net, { type Socket } from 'node:net';
-import { encodeFrame, FrameReader } from '../net/stream-framing.js';
+import { encodeFrame, FrameReader, FrameWriter } from '../net/stream-framing.js';
 import type { NicHello } from '../net/netd-protocol.js';
 import type { EngineNic } from './protocol.js';
 
@@ -17,7 +17,7 @@ export class NicPort {
   private up = false;
   private attempts = 0;
   private closed = false;
-  private corked = false;
+  private writer: FrameWriter | null = null;
   private timer: NodeJS.Timeout | null = null;
   sent = 0;
   dropped = 0;
@@ -36,22 +36,8 @@ export class NicPort {
   }
 
   send(frame: Uint8Array): void {
-    const s = this.socket;
-    if (!this.up || !s || s.writableLength > MAX_QUEUED_BYTES) {
-      this.dropped++;
-      return;
-    }
-    if (!this.corked) {
-      // Frames the guest sends in one turn of the event loop go down in one write.
-      this.corked = true;
-      s.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        s.uncork();
-      });
-    }
-    s.write(encodeFrame(frame)); // a copy: the frame may be a view into guest memory
-    this.sent++;
+    if (this.up && this.writer?.write(frame)) this.sent++;
+    else this.dropped++;
   }
 
   close(): void {
@@ -64,6 +50,7 @@ export class NicPort {
     if (this.closed) return;
     const s = net.createConnection(this.nic.socket);
     this.socket = s;
+    this.writer = new FrameWriter(s, MAX_QUEUED_BYTES);
     s.setNoDelay?.(true);
     const reader = new FrameReader(this.toGuest, () => s.destroy());
     s.on('connect', () => {

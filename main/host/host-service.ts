@@ -158,7 +158,7 @@ export class HostService extends EventEmitter<{
     },
     'vm.start': async ({ id }) => this.start(id),
     'vm.import': async ({ path: file, name }) => {
-      const owner = (mac: string) => this.library.list().find((r) => r.file.settings.nics.some((n) => n.mac === mac))?.file.settings.name ?? null;
+      const owner = (mac: string) => this.library.nicOwner(mac)?.file.settings.name ?? null;
       const imported = await importVm(this.library, file, (foreign) => importedNics(foreign, this.nets.networks, owner), name);
       // A Kaso VM brought back beside its original would share its NICs' addresses: those get new ones.
       const { record, warnings: clashes } = await unclashMacs(this.library, imported.record);

@@ -56,6 +56,12 @@ export class VmLibrary {
     return [...this.records.values()].sort((a, b) => a.file.settings.name.localeCompare(b.file.settings.name));
   }
 
+  /** The VM (other than `exceptId`) that has a NIC with this MAC address, if any: MACs are unique in a library. */
+  nicOwner(mac: string, exceptId: string | null = null): VmRecord | null {
+    for (const r of this.records.values()) if (r.id !== exceptId && r.file.settings.nics.some((n) => n.mac === mac)) return r;
+    return null;
+  }
+
   get(id: string): VmRecord {
     const r = this.records.get(id);
     if (!r) throw new ApiError('NOT_FOUND', `no virtual machine with id ${id}`);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { PortForward } from '../api/networks.js';
 import { intToIp } from './ipv4.js';
-import { encodeFrame, FrameReader } from './stream-framing.js';
+import { FrameReader, FrameWriter } from './stream-framing.js';
 
 /**
  * One guest's way to the host and the outside: a `passt` process (Debian's user-mode network stack for VMs)
@@ -31,6 +31,7 @@ export const PASST_MISSING =
 export class PasstLink {
   private child: ChildProcess | null = null;
   private stream: Duplex | null = null;
+  private writer: FrameWriter | null = null;
   private stderr = '';
   exited = false;
 
@@ -52,6 +53,7 @@ export class PasstLink {
     const child = spawn(o.binary, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.stream = child.stdio[3] as Duplex;
+    this.writer = new FrameWriter(this.stream, MAX_QUEUED_BYTES);
     const reader = new FrameReader(this.toGuest, (why) => {
       this.stderr += `\nframing: ${why}`;
       child.kill();
@@ -68,9 +70,7 @@ export class PasstLink {
 
   /** Sends a guest frame; false (the frame is dropped, as a busy wire would) when passt is not keeping up. */
   send(frame: Uint8Array): boolean {
-    if (this.exited || !this.stream || this.stream.writableLength > MAX_QUEUED_BYTES) return false;
-    this.stream.write(encodeFrame(frame));
-    return true;
+    return !this.exited && (this.writer?.write(frame) ?? false);
   }
 
   stop(): void {

@@ -40,3 +40,40 @@ export class FrameReader {
     this.pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
   }
 }
+
+/** What FrameWriter writes to: a socket, or passt's end of a socket pair. */
+interface Writable {
+  readonly destroyed: boolean;
+  readonly writableLength: number;
+  write(chunk: Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * Frames out on a stream link. Frames handed over in one turn of the event loop go down in one write (one
+ * system call, not one each); beyond `maxQueuedBytes` waiting for a slow reader, frames are dropped, as a
+ * NIC with a full ring drops them. The frame is copied, so it may be a view into guest memory.
+ */
+export class FrameWriter {
+  private corked = false;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly maxQueuedBytes: number,
+  ) {}
+
+  write(frame: Uint8Array): boolean {
+    if (this.out.destroyed || this.out.writableLength > this.maxQueuedBytes) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.out.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.out.uncork();
+      });
+    }
+    this.out.write(encodeFrame(frame));
+    return true;
+  }
+}

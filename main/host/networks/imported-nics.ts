@@ -40,7 +40,7 @@ export function importedNics(foreign: ForeignNic[], networks: NetworkLibrary, ow
 
 /** Gives the NICs of an adopted Kaso VM (a copy, an export brought back) new addresses where others have them. */
 export async function unclashMacs(library: VmLibrary, record: VmRecord): Promise<{ record: VmRecord; warnings: string[] }> {
-  const others = (mac: string) => library.list().find((r) => r.id !== record.id && r.file.settings.nics.some((n) => n.mac === mac))?.file.settings.name ?? null;
+  const others = (mac: string) => library.nicOwner(mac, record.id)?.file.settings.name ?? null;
   const warnings: string[] = [];
   const nics = record.file.settings.nics.map((n, i) => {
     const holder = others(n.mac);

@@ -76,7 +76,7 @@ export class NetworkService {
     nics.forEach((n, i) => {
       if (n.network && !this.networks.find(n.network))
         throw new ApiError('INVALID_INPUT', `nics.${i}.network: there is no virtual network named "${n.network}"`, `nics.${i}.network`);
-      const other = this.vms.list().find((r) => r.id !== vmId && r.file.settings.nics.some((o) => o.mac === n.mac));
+      const other = this.vms.nicOwner(n.mac, vmId);
       if (other) throw new ApiError('INVALID_INPUT', `nics.${i}.mac: ${n.mac} is already the address of a NIC of "${other.file.settings.name}"`, `nics.${i}.mac`);
     });
   }
