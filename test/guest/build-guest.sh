@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
-# Builds Kaso's test guest from Debian packages: a small i386 Linux (Debian's 686 kernel, busybox-static and
-# test/guest/init as the initramfs /init), as
+# Builds Kaso's test guest from Debian packages: a small Linux (Debian's kernel, busybox-static and
+# test/guest/init as the initramfs /init) for the architecture given as the only argument:
+#   i386   (the default) Debian's 686 kernel, for v86;
+#   amd64  Debian's amd64 kernel, for QEMU;
+# as
 #   guest.iso   bootable CD (isolinux, El Torito, made with xorriso)
 #   guest.img   bootable raw disk: MBR (syslinux mbr.bin) + one FAT16 partition with syslinux, the kernel and
 #               the initramfs, made without mounting (mtools, `syslinux --install`, sfdisk)
 #   guest.vhd   the same disk as a dynamic VHD, written by Kaso's own `kaso disk convert`
 #   vmlinuz, initrd.gz and the cmdline for direct kernel boot
-# into ${KASO_CACHE:-$HOME/.cache/kaso}/guest/<key>/ with a manifest.json. The key covers the exact versions
-# of the Debian packages whose bits end up in the guest and this script's and the init's contents, so a rerun
-# is instant and any change builds anew. The downloaded .debs are kept in .../guest/debs.
+# into ${KASO_CACHE:-$HOME/.cache/kaso}/guest/<key>/ (i386) or .../guest-amd64/<key>/ with a manifest.json. The
+# key covers the exact versions of the Debian packages whose bits end up in the guest and this script's and the
+# init's contents, so a rerun is instant and any change builds anew. The downloaded .debs are kept in
+# .../guest/debs (.../guest-amd64/debs).
 #
 # Prints the manifest's path as the last line of stdout. Exit 0: built or already there; 1: failed;
 # 3: cannot be built on this machine (no root to install what is missing, no Debian mirror), with the reason
 # as the last line of stderr.
 #
-# Needs Debian (dpkg, apt). Root, or passwordless sudo, only for what is missing: the host tools and the
-# i386 architecture in apt.
+# Needs Debian (dpkg, apt). Root, or passwordless sudo, only for what is missing: the host tools and, when the
+# guest's architecture is not the host's, that architecture in apt.
 set -euo pipefail
+
+arch="${1:-i386}"
+case "$arch" in
+  # The i386 cache folder has no suffix: it predates the other architectures.
+  i386) flavour=686 cache_name=guest ;;
+  amd64) flavour=amd64 cache_name=guest-amd64 ;;
+  *) echo "usage: $0 [i386|amd64]" >&2; exit 1 ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-cache="${KASO_CACHE:-$HOME/.cache/kaso}/guest"
+cache="${KASO_CACHE:-$HOME/.cache/kaso}/$cache_name"
 init_file="$here/init"
 # cryptomgr.notests: the kernel's crypto self-tests take ~4 s of a ~14 s boot under v86; noisapnp: ~1 s of
 # probing for ISA Plug and Play cards no emulator has.
@@ -53,10 +65,10 @@ apt_update() {
   root apt-get update -q >&2 || log "apt-get update reported errors (continuing; checking the packages)"
 }
 
-# --- host tools and the i386 architecture (the guest's packages are i386) --------------------------------------
-if ! dpkg --print-foreign-architectures | grep -qx i386; then
-  log "adding the i386 architecture to dpkg"
-  root dpkg --add-architecture i386
+# --- host tools and the guest's architecture -----------------------------------------------------------------
+if [ "$arch" != "$(dpkg --print-architecture)" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+  log "adding the $arch architecture to dpkg"
+  root dpkg --add-architecture "$arch"
   apt_update
 fi
 tools=(xorriso isolinux syslinux syslinux-common mtools cpio fdisk)
@@ -73,9 +85,10 @@ fi
 
 # --- which packages -----------------------------------------------------------------------------------------
 candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' || true; }
+# The kernel package the metapackage (linux-image-686, linux-image-amd64) currently depends on.
 kernel_pkg() {
-  apt-cache depends linux-image-686:i386 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[^ ]*-686\)\(:i386\)\{0,1\}$/\1/p' | head -1 || true
+  apt-cache depends "linux-image-$flavour:$arch" 2>/dev/null |
+    sed -n "s/^ *Depends: \(linux-image-[^ ]*-$flavour\)\(:$arch\)\{0,1\}\$/\1/p" | head -1 || true
 }
 # Each apt-cache call takes a second where apt keeps no binary cache (as in Docker images), so the answers are
 # remembered for as long as apt's package lists, sources and architectures stay the same.
@@ -87,8 +100,8 @@ apt_state() {
 resolve() {
   kpkg="$(kernel_pkg)"
   kver=""; bver=""
-  [ -z "$kpkg" ] || kver="$(candidate "$kpkg:i386")"
-  bver="$(candidate busybox-static:i386)"
+  [ -z "$kpkg" ] || kver="$(candidate "$kpkg:$arch")"
+  bver="$(candidate "busybox-static:$arch")"
 }
 mkdir -p "$cache"
 resolved="$cache/.resolved-$(apt_state)"
@@ -100,8 +113,8 @@ else
     apt_update
     resolve
   fi
-  [ -n "$kpkg" ] || cannot "apt knows no linux-image-686:i386 (no Debian mirror reachable?)"
-  [ -n "$kver" ] && [ -n "$bver" ] || cannot "apt has no candidate for $kpkg:i386 or busybox-static:i386"
+  [ -n "$kpkg" ] || cannot "apt knows no linux-image-$flavour:$arch (no Debian mirror reachable?)"
+  [ -n "$kver" ] && [ -n "$bver" ] || cannot "apt has no candidate for $kpkg:$arch or busybox-static:$arch"
   rm -f "$cache"/.resolved-*
   echo "$kpkg $kver $bver" > "$cache/.resolved-$(apt_state)"
 fi
@@ -126,7 +139,7 @@ if [ -f "$out/manifest.json" ]; then
   exit 0
 fi
 SECONDS=0
-log "building $key ($kpkg $kver, busybox-static $bver)"
+log "building $arch $key ($kpkg $kver, busybox-static $bver)"
 
 # Only the lock holder builds: a build folder left now is from a build that was killed.
 rm -rf "$cache"/.build-*
@@ -137,12 +150,12 @@ trap 'exit 130' INT TERM
 # --- download and extract ----------------------------------------------------------------------------------
 debs="$cache/debs"
 mkdir -p "$debs"
-deb_file() { echo "$debs/${1}_${2//:/%3a}_i386.deb"; }
+deb_file() { echo "$debs/${1}_${2//:/%3a}_$arch.deb"; }
 kdeb="$(deb_file "$kpkg" "$kver")"
 bdeb="$(deb_file busybox-static "$bver")"
 want=()
-[ -s "$kdeb" ] || want+=("$kpkg:i386=$kver")
-[ -s "$bdeb" ] || want+=("busybox-static:i386=$bver")
+[ -s "$kdeb" ] || want+=("$kpkg:$arch=$kver")
+[ -s "$bdeb" ] || want+=("busybox-static:$arch=$bver")
 if [ ${#want[@]} -gt 0 ]; then
   log "downloading ${want[*]}"
   # apt-get download drops privileges to _apt when it can; it fetches into the current folder.
@@ -243,14 +256,16 @@ node "$repo/bin/kaso.js" disk convert "$disk" "$work/guest.vhd" --type dynamic >
 final="$work/out"
 mkdir -p "$final/debs"
 mv "$work/vmlinuz" "$work/initrd.gz" "$work/guest.iso" "$work/guest.img" "$work/guest.vhd" "$final/"
-# The .debs the guest came from, next to it (hard links into .../guest/debs: no second copy).
+# The .debs the guest came from, next to it (hard links into $debs: no second copy).
 ln -f "$kdeb" "$bdeb" "$final/debs/" 2>/dev/null || cp "$kdeb" "$bdeb" "$final/debs/"
-OUT="$out" CMDLINE="$cmdline" PACKAGES="$packages_json" node -e '
-  const { OUT, CMDLINE, PACKAGES } = process.env;
+OUT="$out" CMDLINE="$cmdline" PACKAGES="$packages_json" ARCH="$arch" node -e '
+  const { OUT, CMDLINE, PACKAGES, ARCH } = process.env;
   const at = (name) => require("node:path").join(OUT, name);
   const manifest = {
     kernel: at("vmlinuz"), initrd: at("initrd.gz"), cmdline: CMDLINE, iso: at("guest.iso"), vhd: at("guest.vhd"),
     rawImage: at("guest.img"), packages: JSON.parse(PACKAGES), built: new Date().toISOString(),
+    // i386 manifests have no arch: they predate the others, and readers take its absence as i386.
+    ...(ARCH === "i386" ? {} : { arch: ARCH }),
   };
   process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
 ' > "$final/manifest.json"
