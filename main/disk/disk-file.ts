@@ -1,4 +1,4 @@
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { constants, read as readFd, promises as fs, type Stats } from 'node:fs';
 import { afterDiskWrite } from './crash-points.js';
 import { DiskError, ioError } from './errors.js';
 
@@ -54,13 +54,21 @@ export class DiskFile {
     while (done < buffer.length) {
       let n: number;
       try {
-        ({ bytesRead: n } = await this.handle.read(buffer, done, buffer.length - done, position + done));
+        n = await this.readSome(buffer, done, position + done);
       } catch (e) {
         throw ioError(this.path, `reading ${what}`, e);
       }
       if (n === 0) throw new DiskError('CORRUPT', this.path, `the file ends inside ${what} at offset ${position + done}`);
       done += n;
     }
+  }
+
+  /**
+   * One read on the descriptor with the callback API: for the small reads a guest makes, FileHandle.read's
+   * promise machinery cost about twice the read itself (measured through the NBD server).
+   */
+  private readSome(buffer: Uint8Array, offset: number, position: number): Promise<number> {
+    return new Promise((resolve, reject) => readFd(this.handle.fd, buffer, offset, buffer.length - offset, position, (e, n) => (e ? reject(e) : resolve(n))));
   }
 
   async readAt(position: number, length: number, what?: string): Promise<Uint8Array> {

@@ -19,3 +19,4 @@ export { DEFAULT_BLOCK_SIZE, MAX_VHD_SIZE } from './format/constants.js';
 export { interoperableSize } from './format/geometry.js';
 export { replaceAtomically, syncFile } from './atomic-file.js';
 export { afterDiskWrite as crashPoint } from './crash-points.js';
+export { NbdServer, type NbdExportOptions, type NbdServerOptions, type NbdWarning } from './nbd/nbd-server.js';

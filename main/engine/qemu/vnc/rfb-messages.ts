@@ -4,6 +4,8 @@
  * Raw and CopyRect pixels, and the pseudo-encodings QEMU uses to tell a client about itself.
  */
 
+import { ByteQueue } from '../../../streams/byte-queue.js';
+
 export const RFB_VERSION = 'RFB 003.008\n';
 export const SECURITY_NONE = 1;
 
@@ -174,41 +176,6 @@ export type ServerEvent =
   | { t: 'colour-map' }
   | { t: 'bell' }
   | { t: 'cut-text'; text: string };
-
-/** Chunks as they came, taken from the front in pieces of any size. */
-class ByteQueue {
-  private chunks: Buffer[] = [];
-  private offset = 0;
-  length = 0;
-
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  /** `n` bytes: a view into the chunk when they lie in one, else a copy. */
-  take(n: number): Buffer {
-    this.length -= n;
-    const first = this.chunks[0];
-    if (n === 0 || !first) return Buffer.alloc(0);
-    if (first.length - this.offset >= n) return this.takeFromFirst(first, n);
-    const out = Buffer.allocUnsafe(n);
-    for (let filled = 0; filled < n; ) filled += this.takeFromFirst(this.chunks[0]!, n - filled).copy(out, filled);
-    return out;
-  }
-
-  private takeFromFirst(first: Buffer, most: number): Buffer {
-    const n = Math.min(most, first.length - this.offset);
-    const part = first.subarray(this.offset, this.offset + n);
-    this.offset += n;
-    if (this.offset === first.length) {
-      this.chunks.shift();
-      this.offset = 0;
-    }
-    return part;
-  }
-}
 
 type Step = (bytes: Buffer) => void;
 
