@@ -12,6 +12,7 @@ import type { VmDetails } from '../main/api/requests.js';
 import { HostService } from '../main/host/host-service.js';
 import { testGuest } from '../test/helpers/guest.js';
 import { log, type BenchContext } from './common.js';
+import { hostSerial, SerialShell } from './serial-shell.js';
 import { ratioRow, side, type Row } from './report.js';
 
 const BLOB_KIB = 4096;
@@ -30,7 +31,7 @@ export async function benchNet(ctx: BenchContext): Promise<Row[]> {
     const boot = async (name: string, mac: string, ip: string) => {
       const vm = (await service.handle('vm.create', { settings: { name, memoryMiB: 96, osPreset: 'linux32', kernel, nics: [{ model: 'ne2k', mac, network: 'Bench' }] } })) as VmDetails;
       await service.handle('vm.start', { id: vm.id });
-      const shell = new SerialShell(service, vm.id);
+      const shell = new SerialShell(hostSerial(service, vm.id));
       await shell.waitFor(/kaso-guest# /, 180_000);
       await shell.run(`ip link set eth0 up && ip addr add ${ip}/24 dev eth0`);
       return shell;
@@ -168,48 +169,3 @@ function skipHello(s: Socket, then: () => void): void {
   s.on('data', onData);
 }
 
-/** COM1 of a running guest as a shell: run a command, wait for its marker, read its output. */
-class SerialShell {
-  private at = 0;
-  constructor(
-    private readonly service: HostService,
-    private readonly id: string,
-  ) {}
-
-  async waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let seen = '';
-    while (Date.now() < deadline) {
-      const r = (await this.service.handle('vm.serialRead', { id: this.id, port: 1, since: this.at })) as { data: string; next: number };
-      this.at = r.next;
-      seen += Buffer.from(r.data, 'base64').toString('latin1');
-      if (pattern.test(seen)) return seen;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    throw new Error(`the guest never showed ${pattern}; it showed:\n${seen.slice(-1000)}`);
-  }
-
-  async run(command: string, timeoutMs = 120_000): Promise<string> {
-    const marker = `mk${Math.random().toString(36).slice(2, 8)}`;
-    await this.service.handle('vm.serialWrite', { id: this.id, port: 1, data: `${command}; echo ${marker}-$?\r` });
-    const out = await this.waitFor(new RegExp(`${marker}-(\\d+)`), timeoutMs);
-    const status = new RegExp(`${marker}-(\\d+)`).exec(out)![1];
-    if (status !== '0') throw new Error(`"${command}" failed in the guest (${status}):\n${out.slice(-800)}`);
-    return out;
-  }
-
-  /** The guest's own clock around a command (busybox `time`), so the serial line's delay is not counted. */
-  async seconds(command: string): Promise<number> {
-    const out = await this.run(`time ${command}`);
-    const m = /real\s+(?:(\d+)m\s*)?([\d.]+)s/.exec(out);
-    if (!m) throw new Error(`no time in:\n${out}`);
-    return Number(m[1] ?? 0) * 60 + Number(m[2]);
-  }
-
-  async pingAvgMs(ip: string, count: number): Promise<number> {
-    const out = await this.run(`ping -c ${count} -i 0.2 -q ${ip}`);
-    const m = /min\/avg\/max = [\d.]+\/([\d.]+)\//.exec(out);
-    if (!m) throw new Error(`no ping summary in:\n${out}`);
-    return Number(m[1]);
-  }
-}

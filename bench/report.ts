@@ -17,7 +17,7 @@ export interface Side {
 }
 
 export interface Row {
-  group: 'convert' | 'io' | 'create' | 'vm' | 'snapshots' | 'net';
+  group: 'convert' | 'io' | 'create' | 'vm' | 'snapshots' | 'net' | 'qemu' | 'vnc' | 'nbd';
   name: string;
   kaso: Side;
   peer: Side | null;

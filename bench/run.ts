@@ -4,7 +4,9 @@
  * create (library create times, with qemu-img create beside them), vm (the embedded engine against bare v86:
  * boot, idle CPU, memory, graphics stream), snapshots (take and revert times, the guest's pause, reads
  * through a 32-snapshot chain), vm-graphics (the graphics stream alone), net (guest-to-guest TCP and ping
- * through netd against a bare wire). Default: all
+ * through netd against a bare wire), vnc (QEMU's screen through RfbClient vs QMP screendump), qemu (the
+ * QEMU engine: guest disk reads over NBD vs a raw file, boot vs QEMU by hand, guest CPU vs the host), nbd
+ * (qemu-img reading a dynamic VHD through Kaso's NBD server vs the raw file, and vs qemu-nbd). Default: all
  * but vm-graphics.
  *
  * Prints a table and writes a JSON summary to /tmp/kaso-bench-latest.json. The exit code says whether the
@@ -14,9 +16,12 @@ import os from 'node:os';
 import { benchConvert } from './convert.js';
 import { benchCreate } from './create.js';
 import { benchIo } from './io.js';
+import { benchNbd } from './nbd.js';
 import { benchNet } from './net.js';
+import { benchQemu } from './qemu.js';
 import { benchSnapshots } from './snapshots.js';
 import { benchVm, benchVmGraphics } from './vm.js';
+import { benchVnc } from './vnc.js';
 import { QEMU_IMG, log, makeWorkDir, qemuAvailable, removeDir, runQuiet, stopChildren, type BenchContext } from './common.js';
 import { printTable, writeJson, type Row } from './report.js';
 
@@ -28,6 +33,9 @@ const GROUPS = {
   snapshots: benchSnapshots,
   'vm-graphics': benchVmGraphics,
   net: benchNet,
+  vnc: benchVnc,
+  qemu: benchQemu,
+  nbd: benchNbd,
 } satisfies Record<string, (ctx: BenchContext) => Promise<Row[]>>;
 type Group = keyof typeof GROUPS;
 

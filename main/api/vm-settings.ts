@@ -37,6 +37,8 @@ export const MEMORY_LIMITS_MIB: Record<Engine, { min: number; max: number }> = {
   qemu: { min: 16, max: 65536 },
 };
 
+export const MAX_PROCESSORS = 64;
+
 /** The embedded engine's NICs (main/engine/v86/nic-adapter.ts says why not four). */
 export const V86_MAX_NICS = 3;
 
@@ -88,6 +90,8 @@ export const VmSettingsFields = z
     engine: z.enum(ENGINES),
     memoryMiB: z.number().int('memory is a whole number of MiB'),
     cpu: z.object({
+      /** Virtual processors (the embedded engine has one). */
+      processors: z.number().int().min(1).max(MAX_PROCESSORS).default(1),
       reserve: z.number().int().min(0).max(100),
       maximum: z.number().int().min(1).max(100),
       weight: z.number().int().min(1).max(10000),
@@ -130,6 +134,8 @@ export const VmSettingsSchema = VmSettingsFields.superRefine((s, ctx) => {
         if (n.model === 'virtio')
           ctx.addIssue({ code: 'custom', path: ['nics', i, 'model'], message: 'the embedded engine has virtio-net for a single adapter only: with more adapters, make them all NE2000 (or choose the QEMU engine)' });
       });
+    if (s.engine === 'v86' && s.cpu.processors > 1)
+      ctx.addIssue({ code: 'custom', path: ['cpu', 'processors'], message: 'the embedded engine has one processor (choose the QEMU engine for more)' });
     if (s.cpu.reserve > s.cpu.maximum)
       ctx.addIssue({ code: 'custom', path: ['cpu', 'reserve'], message: 'the CPU reserve cannot exceed the maximum' });
   });
@@ -143,7 +149,7 @@ export function defaultSettings(vmName: string, preset: OsPreset = 'other'): VmS
     osPreset: preset,
     engine: d.engine,
     memoryMiB: d.memoryMiB,
-    cpu: { reserve: 0, maximum: 100, weight: 100 },
+    cpu: { processors: 1, reserve: 0, maximum: 100, weight: 100 },
     ide: { primaryMaster: null, primarySlave: null, secondaryMaster: { kind: 'cdrom', path: null }, secondarySlave: null },
     floppy: null,
     bootOrder: ['cd', 'disk', 'floppy'],

@@ -38,6 +38,8 @@ export interface VmSummary {
   thumbnailVersion: number;
   /** Host CPU used by the VM's process, percent of one core (while running). */
   cpuPercent: number | null;
+  /** Each virtual processor's use of a host CPU, percent (while running, where the engine can tell: QEMU). */
+  vcpuPercent: number[] | null;
 }
 
 /** What a person may do to a VM in each state: the host enforces it, the toolbar enables exactly these. */

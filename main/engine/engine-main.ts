@@ -8,6 +8,8 @@ import type { ConsoleFromVm, ConsoleToVm } from '../api/console.js';
 import { ConsoleHub, type ConsoleSink } from './console-hub.js';
 import type { Engine } from './engine.js';
 import type { EngineToHost, HostToEngine } from './protocol.js';
+import { capCpu, type CpuCap } from './qemu/cpu-cap.js';
+import { QemuEngine } from './qemu/qemu-engine.js';
 import { V86Engine } from './v86/v86-engine.js';
 
 const link = parentLink();
@@ -16,6 +18,9 @@ let engine: Engine | null = null;
 let hub: ConsoleHub | null = null;
 let hostSink: (ConsoleSink & { closed: boolean }) | null = null;
 let ending = false;
+let cpuCap: CpuCap | null = null;
+/** What the VM's status says runs it (engine, accelerator, CPU cap). */
+let runningStatus = '';
 
 function die(message: string): void {
   if (ending) return;
@@ -31,7 +36,15 @@ function finish(msg: EngineToHost): void {
   ending = true;
   hub?.stop();
   send(msg);
+  void cpuCap?.release();
   setTimeout(() => process.exit(0), 50);
+}
+
+/** What runs the guest died or the guest crashed: what is left is released (disks flushed), then the VM is crashed. */
+function failed(e: Engine, reason: string): void {
+  if (ending) return;
+  const release = e instanceof QemuEngine ? e.abandon() : Promise.resolve();
+  void release.catch(() => {}).finally(() => die(reason));
 }
 
 function portSink(port: MessagePortLike): ConsoleSink {
@@ -46,7 +59,7 @@ function portSink(port: MessagePortLike): ConsoleSink {
 }
 
 async function boot(config: Extract<HostToEngine, { t: 'boot' }>['config']): Promise<void> {
-  const e = new V86Engine();
+  const e: Engine = config.engine === 'qemu' ? new QemuEngine() : new V86Engine();
   engine = e;
   hub = new ConsoleHub(e.screen, () => e.refreshScreen(), (m) => e.input(m));
   e.on('serial', (port, data) => {
@@ -54,13 +67,19 @@ async function boot(config: Extract<HostToEngine, { t: 'boot' }>['config']): Pro
     hub?.broadcast({ t: 'serial', port, data }); // the console's serial tabs
   });
   e.on('warning', (message) => send({ t: 'warning', message }));
+  e.on('failed', (reason) => failed(e, reason));
   e.on('off', (reason) => {
     if (ending) return;
     void e.turnOff().finally(() => finish({ t: 'off', reason }));
   });
   const status = await e.boot(config);
-  send({ t: 'running', status });
-  reportStats();
+  const target = e.cpuTarget();
+  const share = { maximum: config.cpuMaximum, weight: config.cpuWeight, processors: config.processors ?? 1 };
+  cpuCap = await capCpu(target.pid, config.vmId, share, target.canPause);
+  const capped = cpuCap.how === 'none' ? '' : `; CPU at most ${config.cpuMaximum}%, weight ${config.cpuWeight} (${cpuCap.how})`;
+  runningStatus = status + capped;
+  send({ t: 'running', status: runningStatus });
+  reportStats(e);
 }
 
 async function handle(msg: HostToEngine, ports: MessagePortLike[]): Promise<void> {
@@ -72,7 +91,7 @@ async function handle(msg: HostToEngine, ports: MessagePortLike[]): Promise<void
       return send({ t: 'paused' });
     case 'resume':
       await engine.resume();
-      return send({ t: 'running', status: 'v86' });
+      return send({ t: 'running', status: runningStatus });
     case 'reset':
       return engine.reset();
     case 'turn-off':
@@ -109,11 +128,13 @@ async function handle(msg: HostToEngine, ports: MessagePortLike[]): Promise<void
   }
 }
 
-/** CPU use of this process (percent of one core) and its memory, every two seconds. */
-function reportStats(): void {
+/** CPU use (percent of one core) and memory of what runs the guest, every two seconds. */
+function reportStats(e: Engine): void {
   let last = process.cpuUsage();
   let at = process.hrtime.bigint();
   setInterval(() => {
+    const outside = e.usage();
+    if (outside) return send({ t: 'stats', ...outside });
     const now = process.hrtime.bigint();
     const usage = process.cpuUsage(last);
     const elapsedUs = Number(now - at) / 1000;

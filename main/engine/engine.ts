@@ -22,6 +22,10 @@ export interface Engine extends EventEmitter<EngineEvents> {
   request(what: EngineRequest): Promise<EngineReplyValue>;
   /** Called ~30 times a second: lets graphics modes copy the new frame into the screen model. */
   refreshScreen(): void;
+  /** CPU and memory use of whatever runs the guest when it is not this process (QEMU); null: this process. */
+  usage(): { cpuPercent: number; rssMiB: number; vcpuPercent: number[] } | null;
+  /** The process to cap at the VM's CPU maximum, and whether it may be paused to do it. */
+  cpuTarget(): { pid: number; canPause: boolean };
 }
 
 export interface EngineEvents {
@@ -29,4 +33,6 @@ export interface EngineEvents {
   /** The guest turned itself off (ACPI S5); the reason is for the user. */
   off: [reason: string];
   warning: [message: string];
+  /** Whatever runs the guest died or the guest crashed: the VM is crashed, with this reason. */
+  failed: [reason: string];
 }

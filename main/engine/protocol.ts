@@ -10,7 +10,16 @@ import type { BootDevice, IdeSlot } from '../api/vm-settings.js';
 export interface EngineBootConfig {
   vmId: string;
   name: string;
+  /** Which engine runs the VM; `qemu` says which QEMU and accelerator when it is QEMU. */
+  engine: 'v86' | 'qemu';
+  qemu: QemuPlan | null;
   memoryMiB: number;
+  /** Virtual processors (the embedded engine has one). */
+  processors?: number;
+  /** The most host CPU the VM may use, in percent of one host CPU per virtual processor (100: no cap). */
+  cpuMaximum: number;
+  /** Its share of the host's CPU against other VMs when they compete (100 is normal). */
+  cpuWeight: number;
   /** Hard disks by IDE position (VHD of any kind, linked disk, raw image); opened read-write by the engine. */
   disks: { slot: 'primaryMaster' | 'primarySlave' | 'secondaryMaster' | 'secondarySlave'; path: string }[];
   /** CD-ROM drives (ISO images, read-only); a null path is an empty drive. */
@@ -18,7 +27,8 @@ export interface EngineBootConfig {
   floppy: string | null;
   bootOrder: BootDevice[];
   kernel: { kernel: string; initrd: string | null; append: string } | null;
-  firmware: { bios: string; vgaBios: string };
+  /** The embedded engine's BIOS and VGA BIOS (QEMU brings its own: null). */
+  firmware: { bios: string; vgaBios: string } | null;
   /** Resume from this saved state instead of booting. */
   restoreFrom: string | null;
   /** COM1 and COM2: whether each is connected to anything. */
@@ -27,6 +37,16 @@ export interface EngineBootConfig {
   acpi: boolean;
   /** NICs in PCI order; each links to netd's socket and says its port id (the cable may lead nowhere). */
   nics: EngineNic[];
+}
+
+export type QemuAccel = 'kvm' | 'hvf' | 'whpx' | 'tcg';
+
+export interface QemuPlan {
+  binary: string;
+  version: string;
+  accel: QemuAccel;
+  /** Why this accelerator, for the VM's status ("KVM", "TCG: KVM failed a test boot (...)"). */
+  accelReason: string;
 }
 
 export interface EngineNic {
@@ -93,4 +113,5 @@ export type EngineToHost =
   | { t: 'warning'; message: string }
   /** The engine cannot go on; the process exits after this. */
   | { t: 'fatal'; message: string }
-  | { t: 'stats'; cpuPercent: number; rssMiB: number };
+  /** `vcpuPercent`: each virtual processor's use of a host CPU, where the engine can tell. */
+  | { t: 'stats'; cpuPercent: number; rssMiB: number; vcpuPercent?: number[] };

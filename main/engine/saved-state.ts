@@ -18,6 +18,8 @@ export interface SavedStateHeader {
   nics?: ('ne2k' | 'virtio')[];
   /** Adapters 2 to 4, which the engine's own state leaves out (main/engine/v86/nic-adapter.ts). */
   extraNics?: string;
+  /** The QEMU engine: the devices the state was saved with (qemu-args.ts machineShape). */
+  machine?: string;
   saved: string;
   /** Length of the engine's state after the header, to tell a file cut short (older files: absent). */
   stateBytes?: number;

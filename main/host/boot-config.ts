@@ -1,7 +1,7 @@
 import { ApiError } from '../api/requests.js';
 import { IDE_SLOT_LABELS, IDE_SLOTS } from '../api/vm-settings.js';
 import type { EngineBootConfig } from '../engine/protocol.js';
-import type { Firmware } from '../../native-shims/firmware.js';
+import type { EngineNeeds } from './engine-environment.js';
 import { bootDiskPath } from './undo-disks.js';
 import type { VmLibrary, VmRecord } from './vm-library.js';
 
@@ -26,10 +26,9 @@ export function checkV86Layout(record: VmRecord): void {
     throw new ApiError('INVALID_INPUT', 'ide.primarySlave: the embedded engine needs a primary master disk before a slave', 'ide.primarySlave');
 }
 
-export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmware, restoreFrom: string | null, netdSocket: string): EngineBootConfig {
+export function bootConfig(library: VmLibrary, record: VmRecord, needs: EngineNeeds, restoreFrom: string | null, netdSocket: string): EngineBootConfig {
   const s = record.file.settings;
-  if (s.engine === 'qemu') throw new ApiError('FAILED', 'the QEMU engine is not available in this version of Kaso yet; choose the embedded engine (v86)');
-  checkV86Layout(record);
+  if (s.engine === 'v86') checkV86Layout(record);
   const disks: EngineBootConfig['disks'] = [];
   const cdroms: EngineBootConfig['cdroms'] = [];
   for (const slot of IDE_SLOTS) {
@@ -40,7 +39,12 @@ export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmw
   return {
     vmId: record.id,
     name: s.name,
+    engine: s.engine,
+    qemu: needs.qemu,
     memoryMiB: s.memoryMiB,
+    processors: s.cpu.processors,
+    cpuMaximum: s.cpu.maximum,
+    cpuWeight: s.cpu.weight,
     disks,
     cdroms,
     floppy: s.floppy ? library.resolve(record, s.floppy) : null,
@@ -48,7 +52,7 @@ export function bootConfig(library: VmLibrary, record: VmRecord, firmware: Firmw
     kernel: s.kernel
       ? { kernel: library.resolve(record, s.kernel.kernel), initrd: s.kernel.initrd ? library.resolve(record, s.kernel.initrd) : null, append: s.kernel.append }
       : null,
-    firmware: { bios: firmware.bios, vgaBios: firmware.vgaBios },
+    firmware: needs.firmware ? { bios: needs.firmware.bios, vgaBios: needs.firmware.vgaBios } : null,
     restoreFrom,
     com: [s.com[0].mode !== 'none', s.com[1].mode !== 'none'],
     // ACPI gives the guest a power button (Shut Down) and soft off; v86/pci-hotplug.ts keeps Linux from

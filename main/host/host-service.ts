@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFirmware } from '../../native-shims/firmware.js';
+import { EngineEnvironment } from './engine-environment.js';
 import type { ConsoleToVm } from '../api/console.js';
 import {
   ApiError,
@@ -62,6 +63,7 @@ export class HostService extends EventEmitter<{
   private thumbnailTimer: NodeJS.Timeout | null = null;
   private readonly snapshots: SnapshotService;
   private readonly jobs = new JobRegistry((info) => this.emit('event', 'job.changed', info));
+  private readonly engines: EngineEnvironment;
 
   private constructor(
     readonly library: VmLibrary,
@@ -69,6 +71,7 @@ export class HostService extends EventEmitter<{
   ) {
     super();
     this.handlers = { ...this.vmHandlers, ...nets.handlers };
+    this.engines = new EngineEnvironment(library.home);
     this.snapshots = new SnapshotService(this.snapshotHost());
   }
 
@@ -111,10 +114,7 @@ export class HostService extends EventEmitter<{
         memory: { totalMiB: Math.floor(os.totalmem() / 1048576), freeMiB: Math.floor(os.freemem() / 1048576) },
         library: this.library.folder,
         firmware: fw.found ? { found: true, description: fw.firmware.source } : { found: false, description: fw.message },
-        engines: [
-          { name: 'v86', available: fw.found, description: fw.found ? 'embedded x86 emulator (32-bit guests)' : fw.message },
-          { name: 'qemu', available: false, description: 'the QEMU engine is not in this version yet' },
-        ],
+        engines: await this.engines.describe(),
       };
     },
     'host.stop': async () => {
@@ -265,6 +265,7 @@ export class HostService extends EventEmitter<{
       comEndpoints: [l.process?.serial[0]?.endpoint ?? null, l.process?.serial[1]?.endpoint ?? null],
       thumbnailVersion: l.thumbnailVersion,
       cpuPercent: l.process?.cpuPercent ?? null,
+      vcpuPercent: l.process?.vcpuPercent ?? null,
     };
   }
 
@@ -341,11 +342,10 @@ export class HostService extends EventEmitter<{
   private async boot(id: string): Promise<VmSummary> {
     this.guard('start', id);
     const record = await openUndoSession(this.library, this.library.get(id));
-    const fw = findFirmware();
-    if (!fw.found) throw new ApiError('FAILED', fw.message);
+    const needs = await this.engines.needs(record.file.settings.engine);
     const statePath = this.library.statePath(record);
     const restoreFrom = existsSync(statePath) ? statePath : null;
-    const config = bootConfig(this.library, record, fw.firmware, restoreFrom, this.nets.socketPath);
+    const config = bootConfig(this.library, record, needs, restoreFrom, this.nets.socketPath);
     this.assertDisksFree(record);
     await this.library.checkFiles(record);
     const before = this.liveOf(id).state;

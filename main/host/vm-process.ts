@@ -30,6 +30,7 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
   status: string | null = null;
   cpuPercent: number | null = null;
   rssMiB: number | null = null;
+  vcpuPercent: number[] | null = null;
   readonly serial: [SerialPort | null, SerialPort | null];
   private readonly replies = new PendingReplies<EngineReplyValue>();
   private ending: { how: 'off' | 'saved'; detail: string } | null = null;
@@ -132,6 +133,7 @@ export class VmProcess extends EventEmitter<VmProcessEvents> {
       case 'stats':
         this.cpuPercent = m.cpuPercent;
         this.rssMiB = m.rssMiB;
+        this.vcpuPercent = m.vcpuPercent ?? null;
         return;
       case 'hello':
         return;

@@ -8,7 +8,7 @@ export function hostCommand(): Command {
   const host = new Command('host').description('the running Kaso host (the app, or a `kaso serve`)');
   host
     .command('status')
-    .description('say whether a host runs, where, and with how many VMs')
+    .description('say whether a host runs, where, with how many VMs, and which engines it can run')
     .option('--json', 'print as JSON')
     .action(
       runAction(async (ctx) => {
@@ -19,10 +19,12 @@ export function hostCommand(): Command {
         }
         const client = await HostClient.connect({ start: false });
         const vms = await client.call('vm.list', {});
+        const { engines } = await client.call('host.info', {});
         const active = vms.filter((v) => v.state !== 'off' && v.state !== 'saved' && v.state !== 'crashed').length;
-        ctx.print({ running: true, url: found.url, pid: found.pid, started: found.started, vms: vms.length, running_vms: active }, () => [
+        ctx.print({ running: true, url: found.url, pid: found.pid, started: found.started, vms: vms.length, running_vms: active, engines }, () => [
           `Kaso host running at ${found.url} (pid ${found.pid}, since ${found.started})`,
           `${vms.length} VMs, ${active} running`,
+          ...engines.map((e) => `engine ${e.name}: ${e.available ? '' : 'not available: '}${e.description}`),
         ]);
       }),
     );

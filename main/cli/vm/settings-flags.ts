@@ -16,6 +16,7 @@ export interface SettingsOptions {
   engine?: string;
   cpuReserve?: string;
   cpuMax?: string;
+  processors?: string;
   cpuWeight?: string;
   com1?: string;
   com2?: string;
@@ -37,7 +38,8 @@ export function addSettingsFlags(c: Command): Command {
     .option('--append <text>', 'kernel command line for --kernel')
     .addOption(new Option('--engine <engine>', 'engine').choices(ENGINES))
     .option('--cpu-reserve <percent>', 'CPU reserve (percent of one host core)')
-    .option('--cpu-max <percent>', 'CPU maximum (percent of one host core)')
+    .option('--cpu-max <percent>', 'CPU maximum (percent of one host core per processor)')
+    .option('--processors <n>', 'virtual processors (the QEMU engine; the embedded engine has one)')
     .option('--cpu-weight <n>', 'relative CPU weight (1-10000)')
     .option('--com1 <mode>', `COM1: ${COM_MODES.join(', ')} (socket:PATH, file:PATH)`)
     .option('--com2 <mode>', 'COM2: as --com1')
@@ -79,9 +81,10 @@ export function settingsFromFlags(o: SettingsOptions, current: VmSettings | null
   if (o.kernel) patch.kernel = none(o.kernel) ? null : { kernel: absolute(o.kernel), initrd: o.initrd ? absolute(o.initrd) : null, append: o.append ?? '' };
   else if ((o.initrd || o.append !== undefined) && current?.kernel)
     patch.kernel = { ...current.kernel, ...(o.initrd ? { initrd: absolute(o.initrd) } : {}), ...(o.append !== undefined ? { append: o.append } : {}) };
-  if (o.cpuReserve || o.cpuMax || o.cpuWeight) {
-    const cpu = current?.cpu ?? { reserve: 0, maximum: 100, weight: 100 };
+  if (o.cpuReserve || o.cpuMax || o.cpuWeight || o.processors) {
+    const cpu = current?.cpu ?? { processors: 1, reserve: 0, maximum: 100, weight: 100 };
     patch.cpu = {
+      processors: o.processors ? int(o.processors, '--processors') : cpu.processors,
       reserve: o.cpuReserve ? int(o.cpuReserve, '--cpu-reserve') : cpu.reserve,
       maximum: o.cpuMax ? int(o.cpuMax, '--cpu-max') : cpu.maximum,
       weight: o.cpuWeight ? int(o.cpuWeight, '--cpu-weight') : cpu.weight,

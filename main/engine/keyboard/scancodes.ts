@@ -39,9 +39,25 @@ export function scancodesFor(code: string, down: boolean): number[] {
 
 /** Press then release each key of a chord in order, releasing in reverse ("ControlLeft+AltLeft+Delete"). */
 export function chordScancodes(chord: string): number[] {
-  const keys = chord.split('+').map((k) => k.trim());
-  for (const k of keys) if (!isKnownKey(k)) throw new Error(`unknown key "${k}" (use KeyboardEvent.code names: KeyA, Enter, F1, ...)`);
+  const keys = chordKeys(chord);
   return [...keys.flatMap((k) => scancodesFor(k, true)), ...[...keys].reverse().flatMap((k) => scancodesFor(k, false))];
 }
 
 export const CTRL_ALT_DEL = ['ControlLeft', 'AltLeft', 'Delete'];
+
+/**
+ * QEMU's number for a key (the XT scancode; an 0xE0-prefixed key as 0x80 | its code), as QMP's
+ * input-send-event and VNC's QEMU extended key event take it. Null for a key the PC does not have.
+ */
+export function qemuKeyNumber(code: string): number | null {
+  const value = SET1[code];
+  if (value === undefined) return code === 'Pause' ? 0xc6 : null;
+  return value > 0xff ? 0x80 | (value & 0x7f) : value;
+}
+
+/** A chord's keys, checked ("ControlLeft+AltLeft+Delete"). */
+export function chordKeys(chord: string): string[] {
+  const keys = chord.split('+').map((k) => k.trim());
+  for (const k of keys) if (!isKnownKey(k)) throw new Error(`unknown key "${k}" (use KeyboardEvent.code names: KeyA, Enter, F1, ...)`);
+  return keys;
+}

@@ -28,6 +28,7 @@ export async function v86Options(config: EngineBootConfig, drives: V86Drives, in
     const b = await fs.readFile(file);
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   };
+  if (!config.firmware) throw new Error('the embedded engine needs SeaBIOS and its VGA BIOS, and none were given');
   const options: Record<string, unknown> = {
     wasm_path: require.resolve('v86/build/v86.wasm'),
     bios: { buffer: await read(config.firmware.bios) },

@@ -6,7 +6,7 @@ import type { ConsoleToVm } from '../../api/console.js';
 import { openDisk, type Disk } from '../../disk/index.js';
 import type { Engine, EngineEvents } from '../engine.js';
 import { CTRL_ALT_DEL, chordScancodes, scancodesFor } from '../keyboard/scancodes.js';
-import { encodePng } from '../png.js';
+import { Screenshots } from '../screenshots.js';
 import type { IdeSlot } from '../../api/vm-settings.js';
 import type { EngineBootConfig, EngineReplyValue, EngineRequest } from '../protocol.js';
 import { readSavedState, writeSavedState } from '../saved-state.js';
@@ -32,6 +32,7 @@ const TYPE_BURST = 24;
  */
 export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   readonly screen = new ScreenModel();
+  private readonly screenshots = new Screenshots(this.screen);
   private emulator: V86 | null = null;
   private v86: V86Inside | null = null;
   private config: EngineBootConfig | null = null;
@@ -48,7 +49,6 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
   private nics: V86Nics | null = null;
   private restoring = false;
   private extraNicState: ExtraNicState | null = null;
-  private lastShot: { key: string; shot: { png: Uint8Array; width: number; height: number } } | null = null;
 
   async boot(config: EngineBootConfig): Promise<string> {
     this.config = config;
@@ -256,12 +256,7 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
     switch (what.kind) {
       case 'screenshot': {
         this.refreshScreen();
-        const key = `${this.screen.version}:${what.maxWidth ?? 0}`;
-        if (this.lastShot?.key !== key) {
-          const p = this.screen.pixels();
-          this.lastShot = { key, shot: encodePng(p.width, p.height, p.rgba, what.maxWidth) };
-        }
-        return { kind: 'screenshot', ...this.lastShot.shot }; // an unchanged screen is not drawn and encoded again
+        return { kind: 'screenshot', ...this.screenshots.take(what.maxWidth) };
       }
       case 'text-screen':
         return { kind: 'text-screen', rows: this.screen.textRows(), mode: this.screen.graphical ? 'graphics' : 'text' };
@@ -286,6 +281,14 @@ export class V86Engine extends EventEmitter<EngineEvents> implements Engine {
           throw new Error('the guest has no ACPI power button driver listening (an older OS, or ACPI is off): use Turn Off instead');
         return { kind: 'done', count: 1 };
     }
+  }
+
+  usage(): null {
+    return null; // the guest runs in this process, which engine-main measures itself
+  }
+
+  cpuTarget(): { pid: number; canPause: boolean } {
+    return { pid: process.pid, canPause: false };
   }
 
   refreshScreen(): void {

@@ -32,7 +32,7 @@ export function VmListItem({ vm, selected, onClick, onDoubleClick, onContextMenu
         <div className="vm-item-name">{vm.name}</div>
         <div className="vm-item-status">
           <StateBadge state={vm.state} id={stateId} />
-          {vm.state === 'running' && vm.cpuPercent !== null && <CpuMeter percent={vm.cpuPercent} />}
+          {vm.state === 'running' && vm.cpuPercent !== null && <CpuMeter percent={vm.cpuPercent} perProcessor={vm.vcpuPercent} />}
         </div>
       </div>
     </li>

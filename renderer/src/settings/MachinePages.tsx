@@ -38,6 +38,7 @@ export function CpuPage({ draft, set, errorFor }: SettingsPageProps) {
   return (
     <>
       <p className="page-intro muted">{t('settings.cpu.intro')}</p>
+      {field('processors', 1, draft.engine === 'v86' ? 1 : 64)}
       {field('reserve', 0, 100)}
       {field('maximum', 1, 100)}
       {field('weight', 1, 10000)}

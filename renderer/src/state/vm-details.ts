@@ -10,7 +10,7 @@ import { useClient } from './client-context.js';
 export function useVmDetails(vm: VmSummary | undefined, revision = 0): VmDetails | null {
   const client = useClient();
   const [details, setDetails] = useState<VmDetails | null>(null);
-  const key = vm ? JSON.stringify({ ...vm, thumbnailVersion: 0, cpuPercent: 0 }) : '';
+  const key = vm ? JSON.stringify({ ...vm, thumbnailVersion: 0, cpuPercent: 0, vcpuPercent: null }) : '';
   const id = vm?.id;
   useEffect(() => {
     if (!id) return;
