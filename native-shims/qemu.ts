@@ -41,9 +41,9 @@ function candidates(preferred: string | null): { file: string; source: string }[
   return list;
 }
 
-const cache = new Map<string, Promise<QemuLookup>>();
+const versions = new Map<string, Promise<string>>();
 
-/** Finds QEMU and asks it its version (remembered per binary: the answer does not change while we run). */
+/** Finds QEMU and asks it its version (remembered per binary: it does not change while we run). */
 export function findQemu(preferred: string | null = null): Promise<QemuLookup> {
   const explicit = process.env.KASO_QEMU ?? preferred;
   for (const c of candidates(preferred)) {
@@ -51,15 +51,15 @@ export function findQemu(preferred: string | null = null): Promise<QemuLookup> {
       if (c.file === explicit) return Promise.resolve({ found: false, message: `${c.source} names ${c.file}, which is not an executable file` });
       continue;
     }
-    let found = cache.get(c.file);
-    if (!found) {
-      found = versionOf(c.file).then(
-        (version): QemuLookup => ({ found: true, binary: c.file, version, source: c.source }),
-        (e: Error): QemuLookup => ({ found: false, message: `${c.file} does not run: ${e.message}` }),
-      );
-      cache.set(c.file, found);
+    let version = versions.get(c.file);
+    if (!version) {
+      version = versionOf(c.file);
+      versions.set(c.file, version);
     }
-    return found;
+    return version.then(
+      (v): QemuLookup => ({ found: true, binary: c.file, version: v, source: c.source }),
+      (e: Error): QemuLookup => ({ found: false, message: `${c.file} does not run: ${e.message}` }),
+    );
   }
   return Promise.resolve({ found: false, message: `QEMU (${EXE}) was not found: ${qemuInstallHint()}; or set its path in KASO_QEMU` });
 }

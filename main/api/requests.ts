@@ -24,6 +24,8 @@ export const NewDiskSchema = z
 
 export const requestSchemas = {
   'host.info': z.object({}).strict(),
+  /** This host's preferences: the QEMU to run (null: look for one on PATH and in QEMU's install places). */
+  'host.setPreferences': z.object({ qemuPath: z.string().trim().min(1).max(4096).nullable() }).strict(),
   /** Save every running VM's state and end the host (the app, or `kaso serve`). */
   'host.stop': z.object({}).strict(),
   'vm.list': z.object({}).strict(),
@@ -80,6 +82,12 @@ export interface HostInfo {
   library: string;
   firmware: { found: boolean; description: string };
   engines: { name: 'v86' | 'qemu'; available: boolean; description: string }[];
+  preferences: HostPreferences;
+}
+
+export interface HostPreferences {
+  /** The qemu-system-x86_64 to run; null: found on PATH or where QEMU installs itself. */
+  qemuPath: string | null;
 }
 
 export interface VmDetails extends VmSummary {
@@ -106,6 +114,7 @@ export interface SerialChunk {
 
 export interface RequestResults extends SnapshotResults, JobResults, NetworkResults {
   'host.info': HostInfo;
+  'host.setPreferences': HostInfo;
   'host.stop': { savedVms: number };
   'vm.list': VmSummary[];
   'vm.get': VmDetails;

@@ -9,6 +9,7 @@ import {
   ApiError,
   parseRequest,
   type HostEvents,
+  type HostInfo,
   type RequestInput,
   type RequestName,
   type RequestResults,
@@ -63,15 +64,14 @@ export class HostService extends EventEmitter<{
   private thumbnailTimer: NodeJS.Timeout | null = null;
   private readonly snapshots: SnapshotService;
   private readonly jobs = new JobRegistry((info) => this.emit('event', 'job.changed', info));
-  private readonly engines: EngineEnvironment;
 
   private constructor(
     readonly library: VmLibrary,
     readonly nets: NetworkService,
+    private readonly engines: EngineEnvironment,
   ) {
     super();
     this.handlers = { ...this.vmHandlers, ...nets.handlers };
-    this.engines = new EngineEnvironment(library.home);
     this.snapshots = new SnapshotService(this.snapshotHost());
   }
 
@@ -82,7 +82,7 @@ export class HostService extends EventEmitter<{
       if ('removed' in info) host?.emit('event', 'net.removed', { name: info.removed });
       else host?.emit('event', 'net.changed', info);
     });
-    host = new HostService(library, nets);
+    host = new HostService(library, nets, await EngineEnvironment.open(home));
     await nets.sync();
     await host.snapshots.recoverAll((m) => process.stderr.write(`kaso: ${m}\n`));
     for (const r of host.library.list()) host.live.set(r.id, host.initialLive(r));
@@ -106,17 +106,11 @@ export class HostService extends EventEmitter<{
   }
 
   private readonly vmHandlers: Omit<Handlers, keyof NetworkResults> = {
-    'host.info': async () => {
-      const fw = findFirmware();
-      return {
-        version: VERSION,
-        platform: `${os.type()} ${os.release()} (${os.arch()})`,
-        memory: { totalMiB: Math.floor(os.totalmem() / 1048576), freeMiB: Math.floor(os.freemem() / 1048576) },
-        library: this.library.folder,
-        firmware: fw.found ? { found: true, description: fw.firmware.source } : { found: false, description: fw.message },
-        engines: await this.engines.describe(),
-      };
+    'host.setPreferences': async ({ qemuPath }) => {
+      await this.engines.setQemuPath(qemuPath);
+      return this.hostInfo();
     },
+    'host.info': async () => this.hostInfo(),
     'host.stop': async () => {
       const running = [...this.live.values()].filter((l) => l.state === 'running' || l.state === 'paused').length;
       await this.saveAll();
@@ -330,6 +324,19 @@ export class HostService extends EventEmitter<{
     this.nets.netd.stop();
     for (const l of this.live.values()) l.process?.kill();
     if (this.thumbnailTimer) clearInterval(this.thumbnailTimer);
+  }
+
+  private async hostInfo(): Promise<HostInfo> {
+    const fw = findFirmware();
+    return {
+      version: VERSION,
+      platform: `${os.type()} ${os.release()} (${os.arch()})`,
+      memory: { totalMiB: Math.floor(os.totalmem() / 1048576), freeMiB: Math.floor(os.freemem() / 1048576) },
+      library: this.library.folder,
+      firmware: fw.found ? { found: true, description: fw.firmware.source } : { found: false, description: fw.message },
+      engines: await this.engines.describe(),
+      preferences: this.engines.preferences,
+    };
   }
 
   private async start(id: string): Promise<VmSummary> {

@@ -175,6 +175,40 @@ describe.skipIf(missing !== null)('the QEMU engine running the amd64 test guest'
     expect(readFatFile(h, await readDisk(file), 'kill.txt')).toBe('before-kill\n');
   });
 
+  it('shows crashed, with the reason, when the guest operating system panics', async () => {
+    const vm = await qemuVm('Panics', { kernel: { kernel: guest!.kernel, initrd: guest!.initrd, append: guest!.cmdline } });
+    await boot(vm);
+    expect(await h.run(vm.id, 'ls /sys/bus/platform/drivers/ | grep -c pvpanic')).toMatch(/\b1\b/);
+    await h.call('vm.serialWrite', { id: vm.id, port: 1, data: 'echo c > /proc/sysrq-trigger\r' });
+    await h.waitState(vm.id, 'crashed');
+    expect((await h.state(vm.id)).reason).toMatch(/guest operating system crashed/);
+  });
+
+  it('takes QEMU down with it when the engine process is killed: no guest is left running unwatched', async () => {
+    const file = copyTo(h, guest!.vhd, 'engine-killed.vhd');
+    const vm = await qemuVm('Engine killed', { ide: diskAt(file), bootOrder: ['disk'] });
+    await boot(vm);
+    await h.run(vm.id, 'echo kept > /mnt/engine.txt; sync');
+    const qemuPid = Number(execFileSync('pgrep', ['-f', 'kaso-Engine killed,debug-threads'], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const enginePid = Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(qemuPid)], { encoding: 'utf8' }).trim());
+    process.kill(enginePid, 'SIGKILL');
+    await h.waitState(vm.id, 'crashed');
+    await expect.poll(() => alive(qemuPid), { timeout: 10_000 }).toBe(false);
+    expect((await checkDisk(file)).status).toBe('clean');
+    expect(readFatFile(h, await readDisk(file), 'engine.txt')).toBe('kept\n');
+  });
+
+  it('runs the QEMU set in the preferences, and refuses one that is not a QEMU, changing nothing', async () => {
+    type Info = { preferences: { qemuPath: string | null }; engines: { name: string; description: string }[] };
+    await expect(h.call('host.setPreferences', { qemuPath: 'qemu-system-x86_64' })).rejects.toThrow(/full path/);
+    await expect(h.call('host.setPreferences', { qemuPath: '/bin/true' })).rejects.toThrow(/qemuPath: .*true/);
+    expect((await h.call<Info>('host.info', {})).preferences.qemuPath).toBeNull();
+    const set = await h.call<Info>('host.setPreferences', { qemuPath: qemu.found ? qemu.binary : '' });
+    expect(set.preferences.qemuPath).toBe(qemu.found ? qemu.binary : null);
+    expect(set.engines.find((e) => e.name === 'qemu')!.description).toContain(`from preferences`);
+    await h.call('host.setPreferences', { qemuPath: null });
+  });
+
   it('refuses to start with a clear message when QEMU is missing', async () => {
     const vm = await qemuVm('No QEMU', {});
     process.env.KASO_QEMU = path.join(h.home, 'no-such-qemu');
@@ -203,6 +237,15 @@ describe.skipIf(noHardware !== null)('the QEMU engine on a hardware accelerator'
     await h.call('vm.turnOff', { id: vm.id });
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function copyTo(h: Harness, file: string, name: string): string {
   const out = path.join(h.home, name);

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Command } from 'commander';
+import { ApiError } from '../../api/requests.js';
 import { runAction } from '../command-runner.js';
 import { ExitCode } from '../exit-codes.js';
 import { HostClient } from './host-client.js';
@@ -26,6 +28,20 @@ export function hostCommand(): Command {
           `${vms.length} VMs, ${active} running`,
           ...engines.map((e) => `engine ${e.name}: ${e.available ? '' : 'not available: '}${e.description}`),
         ]);
+      }),
+    );
+  host
+    .command('set')
+    .description("set the host's preferences")
+    .option('--qemu <path|none>', 'the qemu-system-x86_64 to run ("none": look on PATH and where QEMU installs itself)')
+    .option('--json', 'print as JSON')
+    .action(
+      runAction(async (ctx, o: { qemu?: string }) => {
+        if (o.qemu === undefined) throw new ApiError('INVALID_INPUT', 'nothing to set: give --qemu PATH (or --qemu none)');
+        const client = await HostClient.connect({ start: true });
+        const info = await client.call('host.setPreferences', { qemuPath: o.qemu === 'none' ? null : path.resolve(o.qemu) });
+        const qemu = info.engines.find((e) => e.name === 'qemu')!;
+        ctx.print(info.preferences, () => [`QEMU: ${info.preferences.qemuPath ?? 'found on PATH'}`, `engine qemu: ${qemu.available ? '' : 'not available: '}${qemu.description}`]);
       }),
     );
   host

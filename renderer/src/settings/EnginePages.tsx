@@ -3,6 +3,7 @@ import { Field, FieldError } from '../components/Field.js';
 import { PathField } from '../files/PathField.js';
 import { formatNumber, t } from '../i18n/index.js';
 import { bootLabel, engineLabel } from '../state/describe.js';
+import { QemuPathSetting } from './QemuPathSetting.js';
 import { sentence } from '../state/errors.js';
 import type { SettingsPageProps } from './pages.js';
 
@@ -74,6 +75,7 @@ export function EnginePage({ draft, set, errorFor, host }: SettingsPageProps) {
         })}
       </fieldset>
       {errorFor('engine') && <FieldError text={errorFor('engine')!} />}
+      {draft.engine === 'qemu' && <QemuPathSetting host={host} />}
       <details className="advanced" open={!!kernel}>
         <summary>{t('settings.engine.advanced')}</summary>
         <label className="check">
