@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findQemu } from '../../native-shims/qemu.js';
@@ -101,6 +101,14 @@ describe.skipIf(missing !== null)('the QEMU engine running the amd64 test guest'
     await h.run(vm.id, 'KEPT=kept-$((20+22)); echo in-memory > /tmp/state.txt');
     await h.call('vm.save', { id: vm.id });
     expect((await h.state(vm.id)).state).toBe('saved');
+    // A state from another QEMU is refused with what to do, and left alone; no QEMU is left behind.
+    const stateFile = path.join(vm.folder, `${vm.name}.kaso-state`);
+    const original = readFileSync(stateFile);
+    writeFileSync(stateFile, Buffer.from(original.toString('latin1').replace(/"engineVersion":"[^"]*"/, '"engineVersion":"0.0.1"'), 'latin1'));
+    await expect(h.call('vm.start', { id: vm.id })).rejects.toThrow(/made by QEMU 0\.0\.1.*discard the saved state/);
+    expect((await h.state(vm.id)).state).toBe('saved');
+    expect(() => execFileSync('pgrep', ['-f', 'kaso-Saved,debug-threads'])).toThrow();
+    writeFileSync(stateFile, original);
     await h.call('vm.start', { id: vm.id });
     expect(await h.run(vm.id, 'echo $KEPT; cat /tmp/state.txt')).toMatch(/kept-42\s+in-memory/);
     await h.call('vm.turnOff', { id: vm.id });

@@ -42,6 +42,15 @@ export class QemuEngine extends EventEmitter<EngineEvents> implements Engine {
   private ending = false;
 
   async boot(config: EngineBootConfig): Promise<string> {
+    try {
+      return await this.start(config);
+    } catch (e) {
+      await this.abandon().catch(() => {}); // nothing the guest wrote is lost: it never ran (-S)
+      throw e;
+    }
+  }
+
+  private async start(config: EngineBootConfig): Promise<string> {
     if (!config.qemu) throw new Error('no QEMU to run this VM');
     this.config = config;
     this.plan = config.qemu;
@@ -123,9 +132,16 @@ export class QemuEngine extends EventEmitter<EngineEvents> implements Engine {
   }
 
   async saveState(file: string): Promise<{ bytes: number }> {
+    const { running } = await this.qmp!.execute<{ running: boolean }>('query-status');
     await this.qmp!.execute('stop');
-    await this.disks.quiesce();
-    const bytes = await this.writeState(file, true);
+    let bytes: number;
+    try {
+      await this.disks.quiesce();
+      bytes = await this.writeState(file, true);
+    } catch (e) {
+      if (running) await this.qmp!.execute('cont').catch(() => {}); // not saved: the guest goes on as it was
+      throw e;
+    }
     await this.turnOff();
     return { bytes };
   }
@@ -167,7 +183,7 @@ export class QemuEngine extends EventEmitter<EngineEvents> implements Engine {
     this.ending = true;
     this.qemu?.kill();
     await this.qemu?.waitForExit(QUIT_GRACE_MS);
-    await this.release();
+    if (this.dir) await this.release();
   }
 
   private async checkpoint(stateFile: string | null): Promise<EngineReplyValue> {

@@ -25,6 +25,8 @@ export class QmpClient extends EventEmitter<QmpEvents> {
   private nextId = 1;
   private readonly waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; command: string }>();
   private closed = false;
+  /** Until QEMU's greeting line arrives: what to call then. */
+  private greeted: (() => void) | null = null;
 
   private constructor(private readonly socket: Socket) {
     super();
@@ -80,8 +82,6 @@ export class QmpClient extends EventEmitter<QmpEvents> {
       this.socket.once('close', () => reject(new Error('QEMU closed its control socket before greeting')));
     });
   }
-
-  private greeted: (() => void) | null = null;
 
   private take(chunk: string): void {
     this.buffered += chunk;
