@@ -5,7 +5,7 @@ import type { EngineNic } from './protocol.js';
 
 const REDIAL_PAUSES_MS = [50, 100, 250, 500, 1000, 2000];
 /** Frames queued for a slow switch beyond this are dropped, as a NIC whose wire is busy drops them. */
-const MAX_QUEUED_BYTES = 1024 * 1024;
+export const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /**
  * A NIC's cable to netd: a socket in the stream framing, straight from this process (no hop through the

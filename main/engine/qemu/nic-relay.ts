@@ -1,10 +1,8 @@
 import type { Socket } from 'node:net';
 import { FrameReader, FrameWriter } from '../../net/stream-framing.js';
-import { NicPort } from '../nic-port.js';
+import { MAX_QUEUED_BYTES, NicPort } from '../nic-port.js';
 import type { EngineNic } from '../protocol.js';
 import { dial } from './qmp-client.js';
-
-const MAX_QUEUED_BYTES = 1024 * 1024;
 
 /**
  * A QEMU NIC's cable: QEMU's `-netdev stream` listens on a socket (a 7.2 client could not reconnect) and

@@ -3,7 +3,6 @@ import { chordKeys, qemuKeyNumber } from '../keyboard/scancodes.js';
 import { keysForText } from '../keyboard/text-keys.js';
 import type { ScreenModel } from '../screen-model.js';
 import type { QmpClient } from './qmp-client.js';
-import { dial } from './qmp-client.js';
 import { RfbClient } from './vnc/rfb-client.js';
 import { ConsoleInput } from './vnc/console-input.js';
 
@@ -23,8 +22,7 @@ export class QemuConsole {
   ) {}
 
   static async connect(vncSocket: string, screen: ScreenModel, qmp: QmpClient, isAlive: () => boolean): Promise<QemuConsole> {
-    const socket = await dial(vncSocket, isAlive);
-    const rfb = await RfbClient.start(socket, screen);
+    const rfb = await RfbClient.connect(vncSocket, screen, { isAlive });
     return new QemuConsole(rfb, new ConsoleInput(rfb), qmp);
   }
 
